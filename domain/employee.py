@@ -1,0 +1,134 @@
+"""The employee (ASN) aggregate: registration, transfers, supervision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidValue, RuleBroken
+from domain.values import EmploymentType, Nip, PositionKind, require_text, require_unit_code
+
+
+class Employee(Aggregate):
+    """An ASN (PNS or PPPK) of the city, identified by a keyed hash of the NIP."""
+
+    class Registered(Aggregate.Created):
+        """An employee was registered in a unit."""
+
+        nip: str
+        name: str
+        employment_type: str
+        unit_code: str
+        position_kind: str
+        position_title: str
+        supervisor_id: UUID | None
+        supervisor_nip: str | None
+
+    class Transferred(Aggregate.Event):
+        """An employee moved to another unit."""
+
+        from_unit: str
+        to_unit: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Employee)
+            aggregate.unit_code = self.to_unit
+
+    class SupervisorAssigned(Aggregate.Event):
+        """An employee's direct superior (pejabat penilai) was recorded."""
+
+        supervisor_id: UUID
+        supervisor_nip: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Employee)
+            aggregate.supervisor_id = self.supervisor_id
+            aggregate.supervisor_nip = self.supervisor_nip
+
+    def __init__(
+        self,
+        nip: str,
+        name: str,
+        employment_type: str,
+        unit_code: str,
+        position_kind: str,
+        position_title: str,
+        supervisor_id: UUID | None,
+        supervisor_nip: str | None,
+    ) -> None:
+        self.nip = nip
+        self.name = name
+        self.employment_type = EmploymentType(employment_type)
+        self.unit_code = unit_code
+        self.position_kind = PositionKind(position_kind)
+        self.position_title = position_title
+        self.supervisor_id = supervisor_id
+        self.supervisor_nip = supervisor_nip
+
+    @property
+    def parsed_nip(self) -> Nip:
+        return Nip(self.nip)
+
+    @classmethod
+    def register(cls, id: UUID, registration: Registration, at: datetime) -> Employee:
+        """Register an employee under the stream id derived from the NIP."""
+        r = registration
+        if r.supervisor_nip is not None and r.supervisor_nip == r.nip.value:
+            raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+        return cls._create(
+            cls.Registered,
+            id=id,
+            timestamp=at,
+            nip=r.nip.value,
+            name=r.name,
+            employment_type=r.employment_type.value,
+            unit_code=r.unit_code,
+            position_kind=r.position_kind.value,
+            position_title=r.position_title,
+            supervisor_id=r.supervisor_id,
+            supervisor_nip=r.supervisor_nip,
+        )
+
+    def transfer(self, to_unit: str, at: datetime) -> None:
+        """Move the employee to another unit."""
+        code = require_unit_code(to_unit, "unitCode")
+        if code == self.unit_code:
+            raise InvalidValue("unitCode", f"employee is already in unit {code}")
+        self.trigger_event(self.Transferred, timestamp=at, from_unit=self.unit_code, to_unit=code)
+
+    def assign_supervisor(self, supervisor_id: UUID, supervisor_nip: str, at: datetime) -> None:
+        """Record the direct superior; nobody supervises themself."""
+        if supervisor_id == self.id:
+            raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+        self.trigger_event(
+            self.SupervisorAssigned,
+            timestamp=at,
+            supervisor_id=supervisor_id,
+            supervisor_nip=supervisor_nip,
+        )
+
+
+class Registration:
+    """The validated facts of a registration, parsed from raw input."""
+
+    def __init__(
+        self,
+        nip: str,
+        name: str,
+        employment_type: EmploymentType,
+        unit_code: str,
+        position_kind: PositionKind,
+        position_title: str,
+        supervisor_nip: str | None = None,
+        supervisor_id: UUID | None = None,
+    ) -> None:
+        self.employment_type = employment_type
+        self.nip = Nip.parse(nip, employment_type)
+        self.name = require_text("name", name, max_length=200)
+        self.unit_code = require_unit_code(unit_code, "unitCode")
+        self.position_kind = position_kind
+        self.position_title = require_text("positionTitle", position_title, max_length=200)
+        self.supervisor_nip = supervisor_nip
+        self.supervisor_id = supervisor_id

@@ -1,0 +1,175 @@
+"""The directory: units and employees as they stand now (where, which position, whose report)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from domain.employee import Employee
+from domain.organisation import Unit
+from domain.values import Nip
+from projections.engine import Changes, Fact, Row, RowRef, Table
+from projections.sql import Reader
+
+UNITS = Table(
+    name="directory_units",
+    columns=(("code", "text"), ("name", "text"), ("stream_id", "uuid"), ("position", "bigint")),
+    key=("code",),
+)
+EMPLOYEES = Table(
+    name="directory_employees",
+    columns=(
+        ("id", "uuid"),
+        ("nip", "text"),
+        ("name", "text"),
+        ("employment_type", "text"),
+        ("gender", "text"),
+        ("unit_code", "text"),
+        ("position_kind", "text"),
+        ("position_title", "text"),
+        ("supervisor_id", "uuid"),
+        ("supervisor_nip", "text"),
+        ("version", "integer"),
+        ("registered_at", "timestamptz"),
+    ),
+    key=("id",),
+    indexes=("(nip)", "(unit_code, id)", "(supervisor_id)"),
+)
+
+
+class DirectoryProjection:
+    """Units and employees, current state."""
+
+    name = "directory"
+    tables: tuple[Table, ...] = (UNITS, EMPLOYEES)
+
+    def touches(self, fact: Fact) -> Iterable[RowRef]:
+        ev = fact.event
+        if isinstance(ev, Unit.Registered):
+            return [(UNITS.name, (ev.code,))]
+        if isinstance(ev, Employee.Registered | Employee.Transferred | Employee.SupervisorAssigned):
+            return [(EMPLOYEES.name, (fact.stream_id,))]
+        return []
+
+    def fold(self, fact: Fact, rows: Mapping[RowRef, Row | None]) -> Changes:
+        ev = fact.event
+        if isinstance(ev, Unit.Registered):
+            return {
+                (UNITS.name, (ev.code,)): {
+                    "code": ev.code,
+                    "name": ev.name,
+                    "stream_id": fact.stream_id,
+                    "position": fact.position,
+                }
+            }
+        ref: RowRef = (EMPLOYEES.name, (fact.stream_id,))
+        if isinstance(ev, Employee.Registered):
+            return {ref: _registered_row(fact, ev)}
+        current = rows.get(ref)
+        if current is None:
+            return {}
+        row = dict(current, version=fact.stream_version)
+        if isinstance(ev, Employee.Transferred):
+            row["unit_code"] = ev.to_unit
+        elif isinstance(ev, Employee.SupervisorAssigned):
+            row["supervisor_id"] = ev.supervisor_id
+            row["supervisor_nip"] = ev.supervisor_nip
+        return {ref: row}
+
+
+def _registered_row(fact: Fact, ev: Employee.Registered) -> Row:
+    return {
+        "id": fact.stream_id,
+        "nip": ev.nip,
+        "name": ev.name,
+        "employment_type": ev.employment_type,
+        "gender": Nip(ev.nip).gender.value if ev.employment_type == "PNS" else None,
+        "unit_code": ev.unit_code,
+        "position_kind": ev.position_kind,
+        "position_title": ev.position_title,
+        "supervisor_id": ev.supervisor_id,
+        "supervisor_nip": ev.supervisor_nip,
+        "version": fact.stream_version,
+        "registered_at": fact.recorded_at,
+    }
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit as clients read it."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EmployeeView:
+    """An employee as clients read it."""
+
+    id: UUID
+    nip: str | None
+    name: str | None
+    employment_type: str
+    gender: str | None
+    unit_code: str
+    position_kind: str
+    position_title: str
+    supervisor_id: UUID | None
+    supervisor_nip: str | None
+    version: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> EmployeeView:
+        return cls(**{f: row[f] for f in cls.__dataclass_fields__})
+
+
+def unit_from_row(row: Mapping[str, Any]) -> UnitView:
+    return UnitView(code=row["code"], name=row["name"])
+
+
+async def employee_by_nip(db: Reader, nip: str) -> EmployeeView | None:
+    """The employee with this NIP, if registered."""
+    row = await db.fetchrow(f"SELECT * FROM {EMPLOYEES.name} WHERE nip = $1", nip)
+    return EmployeeView.from_row(row) if row else None
+
+
+async def employees_by_ids(db: Reader, ids: list[UUID]) -> dict[UUID, EmployeeView]:
+    """Employees by stream id, for batched loading."""
+    rows = await db.fetch(f"SELECT * FROM {EMPLOYEES.name} WHERE id = ANY($1::uuid[])", ids)
+    return {r["id"]: EmployeeView.from_row(r) for r in rows}
+
+
+async def employees_page(
+    db: Reader, *, unit_code: str | None, after: UUID | None, limit: int
+) -> list[EmployeeView]:
+    """A page of employees in id order (keyset), optionally of one unit."""
+    rows = await db.fetch(
+        f"SELECT * FROM {EMPLOYEES.name} WHERE ($1::text IS NULL OR unit_code = $1)"
+        " AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3",
+        unit_code,
+        after,
+        limit,
+    )
+    return [EmployeeView.from_row(r) for r in rows]
+
+
+async def unit_by_code(db: Reader, code: str) -> UnitView | None:
+    """The unit with this code, if registered."""
+    row = await db.fetchrow(f"SELECT code, name FROM {UNITS.name} WHERE code = $1", code)
+    return unit_from_row(row) if row else None
+
+
+async def units_by_codes(db: Reader, codes: list[str]) -> dict[str, UnitView]:
+    """Units by code, for batched loading."""
+    rows = await db.fetch(
+        f"SELECT code, name FROM {UNITS.name} WHERE code = ANY($1::text[])", codes
+    )
+    return {r["code"]: unit_from_row(r) for r in rows}
+
+
+async def all_units(db: Reader) -> list[UnitView]:
+    """Every unit in code order."""
+    rows = await db.fetch(f"SELECT code, name FROM {UNITS.name} ORDER BY code")
+    return [unit_from_row(r) for r in rows]

@@ -1,0 +1,133 @@
+"""The audit trail: every event with its metadata, payloads masked by role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, cast
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.scalars import JSON
+
+from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.organisation import PageInfo
+from service import audit
+from service.auth import Role
+from service.records import RecordedEvent
+
+TRAIL_READERS = (*STAFF_AND_PARTNERS, Role.EMPLOYEE)
+
+
+@strawberry.type(description="One event of the log as auditors read it.")
+class AuditEvent:
+    position: int
+    stream_id: strawberry.ID
+    stream_version: int
+    type: str
+    type_version: int
+    recorded_at: datetime
+    effective_date: date | None
+    actor: str
+    actor_role: str
+    client_id: str | None
+    correlation_id: str | None
+    causation_id: str | None
+    reason: str | None
+    payload: JSON
+    hash: str = strawberry.field(description="The event's chain hash (hex).")
+
+    @classmethod
+    def of(cls, recorded: RecordedEvent, *, personal: bool) -> AuditEvent:
+        meta = recorded.metadata
+        return cls(
+            position=recorded.position,
+            stream_id=strawberry.ID(str(recorded.stream_id)),
+            stream_version=recorded.stream_version,
+            type=recorded.event_type,
+            type_version=recorded.type_version,
+            recorded_at=recorded.recorded_at,
+            effective_date=recorded.effective_date,
+            actor=str(meta.get("actor", "")),
+            actor_role=str(meta.get("actor_role", "")),
+            client_id=meta.get("client_id"),
+            correlation_id=meta.get("correlation_id"),
+            causation_id=meta.get("causation_id"),
+            reason=meta.get("reason") if personal else None,
+            payload=cast(JSON, audit.payload_json(recorded, personal=personal)),
+            hash=recorded.hash.hex(),
+        )
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEvent
+
+
+@strawberry.type(description="A page of audit events in log order.")
+class AuditEventConnection:
+    edges: list[AuditEventEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="Events in log order, filtered; payloads masked by role.")
+    async def audit_trail(
+        self,
+        info: Info,
+        nip: str | None = None,
+        stream_id: strawberry.ID | None = None,
+        actor: str | None = None,
+        event_type: str | None = None,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        principal = info.context.reader(*TRAIL_READERS)
+        own_only = principal.has(Role.EMPLOYEE) and not principal.has(*STAFF_AND_PARTNERS)
+        if own_only and (nip is None or nip.strip() != principal.sub):
+            raise GraphQLError(
+                "an employee reads only their own trail", extensions={"code": "FORBIDDEN"}
+            )
+        size = page_size(first)
+        cursor = decode_cursor("event", after)
+        ids = info.context.services.ids
+        where = audit.TrailFilter(
+            subject_id=ids.employee_id(nip.strip()) if nip else None,
+            stream_id=_uuid(stream_id),
+            actor=actor,
+            event_type=event_type,
+            since=from_,
+            until=to,
+        )
+        events = await audit.trail(
+            info.context.services.pool, where, after=int(cursor or 0), limit=size + 1
+        )
+        personal = info.context.sees_personal_data(nip.strip() if nip else None)
+        edges = [
+            AuditEventEdge(
+                cursor=encode_cursor("event", str(e.position)),
+                node=AuditEvent.of(e, personal=personal),
+            )
+            for e in events[:size]
+        ]
+        return AuditEventConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(events) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+
+def _uuid(value: str | None) -> UUID | None:
+    if value is None:
+        return None
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise GraphQLError(
+            "streamId is not a valid id", extensions={"code": "BAD_USER_INPUT"}
+        ) from None

@@ -1,0 +1,298 @@
+"""Units and employees: types, queries and mutations of the organisation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from domain.values import EmploymentType, PositionKind
+from projections import directory
+from projections.directory import EmployeeView, UnitView
+from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.errors import MutationError
+from schema.mutations import run_command
+from service.handlers.organisation import RegisterEmployee
+from service.records import AppendResult
+
+EmploymentTypeEnum = strawberry.enum(EmploymentType, description="PNS or PPPK.")
+PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 20/2023).")
+
+
+@strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
+class UnitType:
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, view: UnitView) -> UnitType:
+        return cls(code=view.code, name=view.name)
+
+
+@strawberry.type(name="SupervisorRef", description="An employee's direct superior.")
+class SupervisorRef:
+    nip: str | None
+
+
+@strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
+class EmployeeType:
+    view: strawberry.Private[EmployeeView]
+
+    @strawberry.field(description="Stream id (a keyed hash of the NIP, not reversible).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.view.id))
+
+    @strawberry.field(description="NIP; personal data, visible to staff and `pii` partners.")
+    def nip(self, info: Info) -> str | None:
+        return self.view.nip if info.context.sees_personal_data(self.view.nip) else None
+
+    @strawberry.field(description="Name; personal data, visible to staff and `pii` partners.")
+    def name(self, info: Info) -> str | None:
+        return self.view.name if info.context.sees_personal_data(self.view.nip) else None
+
+    @strawberry.field
+    def employment_type(self) -> EmploymentTypeEnum:  # type: ignore[valid-type]
+        return EmploymentType(self.view.employment_type)
+
+    @strawberry.field
+    def position_kind(self) -> PositionKindEnum:  # type: ignore[valid-type]
+        return PositionKind(self.view.position_kind)
+
+    @strawberry.field
+    def position_title(self) -> str:
+        return self.view.position_title
+
+    @strawberry.field(description="Stream version: pass it as `expectedVersion` to guard a change.")
+    def version(self) -> int:
+        return self.view.version
+
+    @strawberry.field
+    async def unit(self, info: Info) -> UnitType | None:
+        view = await info.context.loaders["unit"].load(self.view.unit_code)
+        return UnitType.of(view) if view else None
+
+    @strawberry.field
+    def supervisor(self, info: Info) -> SupervisorRef | None:
+        if self.view.supervisor_id is None:
+            return None
+        visible = info.context.sees_personal_data(self.view.supervisor_nip)
+        return SupervisorRef(nip=self.view.supervisor_nip if visible else None)
+
+
+@strawberry.type
+class EmployeeEdge:
+    cursor: str
+    node: EmployeeType
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A page of employees (Relay connection, keyset cursors).")
+class EmployeeConnection:
+    edges: list[EmployeeEdge]
+    page_info: PageInfo
+
+
+@strawberry.input
+class RegisterUnitInput:
+    code: str
+    name: str
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RegisterEmployeeInput:
+    nip: str
+    name: str
+    employment_type: EmploymentTypeEnum  # type: ignore[valid-type]
+    unit_code: str
+    position_kind: PositionKindEnum  # type: ignore[valid-type]
+    position_title: str
+    supervisor_nip: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class TransferEmployeeInput:
+    nip: str
+    unit_code: str
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class AssignSupervisorInput:
+    nip: str
+    supervisor_nip: str
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class RegisterUnitSuccess:
+    unit: UnitType
+    position: int
+
+
+@strawberry.type
+class RegisterEmployeeSuccess:
+    employee: EmployeeType
+    position: int
+
+
+@strawberry.type
+class TransferEmployeeSuccess:
+    employee: EmployeeType
+    position: int
+
+
+@strawberry.type
+class AssignSupervisorSuccess:
+    employee: EmployeeType
+    position: int
+
+
+RegisterUnitResult = Annotated[
+    RegisterUnitSuccess | MutationError, strawberry.union("RegisterUnitResult")
+]
+RegisterEmployeeResult = Annotated[
+    RegisterEmployeeSuccess | MutationError, strawberry.union("RegisterEmployeeResult")
+]
+TransferEmployeeResult = Annotated[
+    TransferEmployeeSuccess | MutationError, strawberry.union("TransferEmployeeResult")
+]
+AssignSupervisorResult = Annotated[
+    AssignSupervisorSuccess | MutationError, strawberry.union("AssignSupervisorResult")
+]
+
+
+async def _employee(info: Info, employee_id: str) -> EmployeeType:
+    found = await directory.employees_by_ids(info.context.services.pool, [UUID(employee_id)])
+    return EmployeeType(view=found[UUID(employee_id)])
+
+
+@strawberry.type
+class OrganisationQuery:
+    @strawberry.field(description="The employee with this NIP, or null.")
+    async def employee(self, info: Info, nip: str) -> EmployeeType | None:
+        info.context.reader()
+        view = await directory.employee_by_nip(info.context.services.pool, nip.strip())
+        if view is None or not info.context.may_read_employee(view):
+            return None
+        return EmployeeType(view=view)
+
+    @strawberry.field(description="Employees in a stable order, optionally of one unit.")
+    async def employees(
+        self,
+        info: Info,
+        unit_code: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> EmployeeConnection:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        size = page_size(first)
+        cursor = decode_cursor("employee", after)
+        views = await directory.employees_page(
+            info.context.services.pool,
+            unit_code=unit_code.upper() if unit_code else None,
+            after=UUID(cursor) if cursor else None,
+            limit=size + 1,
+        )
+        edges = [
+            EmployeeEdge(cursor=encode_cursor("employee", str(v.id)), node=EmployeeType(view=v))
+            for v in views[:size]
+        ]
+        return EmployeeConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(views) > size,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(description="The unit with this code, or null.")
+    async def unit(self, info: Info, code: str) -> UnitType | None:
+        info.context.reader()
+        view = await directory.unit_by_code(info.context.services.pool, code.strip().upper())
+        return UnitType.of(view) if view else None
+
+    @strawberry.field(description="Every unit, by code.")
+    async def units(self, info: Info) -> list[UnitType]:
+        info.context.reader()
+        return [UnitType.of(v) for v in await directory.all_units(info.context.services.pool)]
+
+
+@strawberry.type
+class OrganisationMutation:
+    @strawberry.mutation(description="Register a unit (HR, ADMIN).")
+    async def register_unit(self, info: Info, input: RegisterUnitInput) -> RegisterUnitResult:
+        handlers = info.context.services.organisation
+        outcome = await run_command(
+            info, lambda c: handlers.register_unit(c, input.code, input.name), input.idempotency_key
+        )
+        if not isinstance(outcome, AppendResult):
+            return outcome
+        view = await directory.unit_by_code(info.context.services.pool, outcome.result["code"])
+        assert view is not None
+        return RegisterUnitSuccess(unit=UnitType.of(view), position=outcome.position)
+
+    @strawberry.mutation(description="Register an employee (HR, ADMIN); an NIP registers once.")
+    async def register_employee(
+        self, info: Info, input: RegisterEmployeeInput
+    ) -> RegisterEmployeeResult:
+        command = RegisterEmployee(
+            nip=input.nip,
+            name=input.name,
+            employment_type=input.employment_type,
+            unit_code=input.unit_code,
+            position_kind=input.position_kind,
+            position_title=input.position_title,
+            supervisor_nip=input.supervisor_nip,
+        )
+        handlers = info.context.services.organisation
+        outcome = await run_command(
+            info, lambda c: handlers.register_employee(c, command), input.idempotency_key
+        )
+        if not isinstance(outcome, AppendResult):
+            return outcome
+        employee = await _employee(info, outcome.result["employee_id"])
+        return RegisterEmployeeSuccess(employee=employee, position=outcome.position)
+
+    @strawberry.mutation(description="Move an employee to another unit (HR, ADMIN).")
+    async def transfer_employee(
+        self, info: Info, input: TransferEmployeeInput
+    ) -> TransferEmployeeResult:
+        handlers = info.context.services.organisation
+        outcome = await run_command(
+            info,
+            lambda c: handlers.transfer_employee(
+                c, input.nip, input.unit_code, input.expected_version
+            ),
+            input.idempotency_key,
+        )
+        if not isinstance(outcome, AppendResult):
+            return outcome
+        employee = await _employee(info, outcome.result["employee_id"])
+        return TransferEmployeeSuccess(employee=employee, position=outcome.position)
+
+    @strawberry.mutation(description="Record an employee's direct superior (HR, ADMIN).")
+    async def assign_supervisor(
+        self, info: Info, input: AssignSupervisorInput
+    ) -> AssignSupervisorResult:
+        handlers = info.context.services.organisation
+        outcome = await run_command(
+            info,
+            lambda c: handlers.assign_supervisor(
+                c, input.nip, input.supervisor_nip, input.expected_version
+            ),
+            input.idempotency_key,
+        )
+        if not isinstance(outcome, AppendResult):
+            return outcome
+        employee = await _employee(info, outcome.result["employee_id"])
+        return AssignSupervisorSuccess(employee=employee, position=outcome.position)

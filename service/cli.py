@@ -1,0 +1,108 @@
+"""The `kinerja` command line: serve, migrate, token, schema."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from service.application import running
+from service.auth import Role, mint_token
+from service.database import create_pool, database_url
+from service.migrate import migrate as apply_migrations
+from service.settings import Settings
+
+app = typer.Typer(
+    help="kinerja: performance-based development of Salatiga's ASN.", no_args_is_help=True
+)
+console = Console(stderr=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (KINERJA_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).")] = None,
+) -> None:
+    """Apply migrations and serve GraphQL (embedded PostgreSQL when DATABASE_URL is unset)."""
+    from service.app import create_app
+
+    settings = Settings.from_env()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations that are not applied yet."""
+    settings = Settings.from_env()
+
+    async def run() -> list[str]:
+        async with database_url(settings.database_url, settings.data_dir) as url:
+            pool = await create_pool(url, min_size=1, max_size=2)
+            try:
+                async with pool.acquire() as conn:
+                    return await apply_migrations(conn)
+            finally:
+                await pool.close()
+
+    applied = asyncio.run(run())
+    console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none needed'}")
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option(help="The actor: an NIP, or a partner's client id.")],
+    role: Annotated[list[Role], typer.Option(help="A role; repeat for several.")],
+    scope: Annotated[
+        list[str] | None, typer.Option(help="A partner scope, e.g. pii, events.")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="Limit an HR actor to one unit.")] = None,
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 3600,
+) -> None:
+    """Mint a development token (HS256 with KINERJA_JWT_SECRET)."""
+    settings = Settings.from_env()
+    typer.echo(
+        mint_token(settings, sub, [r.value for r in role], scopes=scope, unit=unit, ttl_seconds=ttl)
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the GraphQL SDL (committed as schema/schema.graphql)."""
+    from schema.root import sdl
+
+    typer.echo(sdl(), nl=False)
+
+
+@app.command()
+def project() -> None:
+    """Run the projector as a worker (production: the API runs with KINERJA_PROJECTOR=worker)."""
+    settings = Settings.from_env()
+
+    async def run() -> None:
+        async with running(settings, run_projector=True):
+            console.print("projector running; Ctrl-C stops it")
+            await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+
+
+@app.command("catch-up")
+def catch_up() -> None:
+    """Bring every projection up to the head of the log, then exit."""
+    settings = Settings.from_env()
+
+    async def run() -> int:
+        async with running(settings, run_projector=False) as services:
+            return await services.projector.catch_up()
+
+    console.print(f"projections at position {asyncio.run(run())}")

@@ -1,0 +1,109 @@
+"""What every command handler shares: the caller's context, loading streams, appending once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from service.auth import Principal, Role
+from service.eventstore import EventStore
+from service.records import (
+    AppendResult,
+    IdempotencyKey,
+    Metadata,
+    StreamWrite,
+    VersionConflictError,
+)
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class NotAllowed(Exception):
+    """The caller's role or scope does not permit this command."""
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """One request's caller, clock reading and tracing ids, passed to every handler."""
+
+    principal: Principal
+    now: datetime
+    correlation_id: str | None = None
+    idempotency_key: str | None = None
+    reason: str | None = None
+
+    def metadata(self, reason: str | None = None) -> Metadata:
+        """Event metadata from the verified principal, never from the input."""
+        return Metadata(
+            actor=self.principal.sub,
+            actor_role=self.principal.primary_role,
+            client_id=self.principal.client_id,
+            correlation_id=self.correlation_id,
+            reason=reason or self.reason,
+        )
+
+    def require(self, *roles: Role) -> None:
+        """Refuse the command unless the caller holds one of the roles."""
+        if not self.principal.has(*roles):
+            wanted = ", ".join(r.value for r in roles)
+            raise NotAllowed(f"this needs one of the roles {wanted}")
+
+    def idempotency(self, command: str) -> IdempotencyKey | None:
+        if self.idempotency_key is None:
+            return None
+        return IdempotencyKey(scope=f"{self.principal.sub}:{command}", key=self.idempotency_key)
+
+
+class Repository:
+    """Loads aggregates from their streams and saves their new events in one append."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    async def load(self, stream_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate as its stream stands now, or None if the stream is empty."""
+        aggregate: Any = None
+        for recorded in await self.store.read_stream(stream_id):
+            event: Any = self.store.codec.decode(
+                recorded.stream_id, recorded.stream_version, recorded.topic, recorded.payload
+            )
+            aggregate = event.mutate(aggregate)
+        if aggregate is not None and not isinstance(aggregate, kind):
+            raise TypeError(f"stream {stream_id} holds a {type(aggregate).__name__}")
+        return cast(A, aggregate)
+
+    async def save(
+        self,
+        ctx: CommandContext,
+        command: str,
+        *aggregates: Aggregate,
+        subject_id: UUID | None = None,
+        result: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> AppendResult:
+        """Append every pending event of the aggregates in one transaction."""
+        writes = [
+            StreamWrite(stream_id=a.id, events=tuple(a.collect_events()), subject_id=subject_id)
+            for a in aggregates
+        ]
+        return await self.store.append(
+            [w for w in writes if w.events],
+            ctx.metadata(reason),
+            idempotency=ctx.idempotency(command),
+            result=result,
+        )
+
+    async def replayed(self, ctx: CommandContext, command: str) -> AppendResult | None:
+        """The first result of a retried mutation (same idempotency key), if any."""
+        key = ctx.idempotency(command)
+        return await self.store.idempotent_result(key) if key else None
+
+
+def check_expected_version(aggregate: Aggregate, expected: int | None) -> None:
+    """Refuse a change made against an older version of the stream than the current one."""
+    if expected is not None and expected != aggregate.version:
+        raise VersionConflictError(aggregate.id, expected, aggregate.version)

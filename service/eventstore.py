@@ -1,0 +1,345 @@
+"""The event store: group-committed, gap-free, hash-chained appends and reads, on asyncpg.
+
+Concurrent `append` calls queue up for one writer task; the writer commits everything queued as one
+transaction under a global advisory lock, so positions are gap-free in commit order across processes
+and many callers share one fsync (group commit). Each caller still gets its own result or error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from service.codec import EncodedEvent, EventCodec
+from service.hashchain import GENESIS, event_hash
+from service.pg import Connection
+from service.records import (
+    AppendResult,
+    IdempotencyKey,
+    Metadata,
+    RecordedEvent,
+    StreamWrite,
+    VersionConflictError,
+)
+
+APPEND_LOCK = 7_301_002
+NOTIFY_CHANNEL = "kinerja_events"
+EVENT_COLUMNS = (
+    "position, stream_id, stream_version, event_type, topic, type_version, payload, metadata,"
+    " subject_id, recorded_at, effective_date, hash"
+)
+
+
+@dataclass
+class _Request:
+    writes: list[tuple[StreamWrite, list[EncodedEvent]]]
+    metadata: Metadata
+    key: IdempotencyKey | None
+    result: dict[str, Any]
+    future: asyncio.Future[AppendResult]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def record_from_row(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        position=row["position"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        event_type=row["event_type"],
+        topic=row["topic"],
+        type_version=row["type_version"],
+        payload=bytes(row["payload"]),
+        metadata=row["metadata"],
+        subject_id=row["subject_id"],
+        recorded_at=row["recorded_at"],
+        effective_date=row["effective_date"],
+        hash=bytes(row["hash"]),
+    )
+
+
+class EventStore:
+    """Appends events with optimistic concurrency and reads them back in log order."""
+
+    def __init__(self, pool: asyncpg.Pool, codec: EventCodec, *, max_batch: int = 512) -> None:
+        self._pool = pool
+        self.codec = codec
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+            self._writer = None
+
+    async def append(
+        self,
+        writes: Sequence[StreamWrite],
+        metadata: Metadata,
+        *,
+        idempotency: IdempotencyKey | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> AppendResult:
+        """Append the writes atomically; raise VersionConflictError if any stream moved on."""
+        encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
+        if not any(events for _, events in encoded):
+            raise ValueError("an append needs at least one event")
+        loop = asyncio.get_running_loop()
+        request = _Request(encoded, metadata, idempotency, result or {}, loop.create_future())
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_loop(), name="event-store-writer")
+        await self._queue.put(request)
+        return await request.future
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            live = [r for r in batch if not r.future.done()]
+            if live:
+                await self._commit_group(live)
+
+    async def _commit_group(self, batch: list[_Request]) -> None:
+        try:
+            async with self._pool.acquire() as conn:
+                outcomes = await self._write_group(conn, batch)
+        except Exception as error:
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(error)
+            return
+        for request, outcome in outcomes:
+            if request.future.done():
+                continue
+            if isinstance(outcome, BaseException):
+                request.future.set_exception(outcome)
+            else:
+                request.future.set_result(outcome)
+
+    async def _write_group(
+        self, conn: Connection, batch: list[_Request]
+    ) -> list[tuple[_Request, AppendResult | BaseException]]:
+        while batch:
+            try:
+                async with conn.transaction():
+                    outcomes = await self._stage(conn, batch)
+                    # A caller that gave up while we waited must find nothing in the log: roll
+                    # back and stage again without it rather than commit on its behalf.
+                    if any(r.future.done() for r in batch):
+                        raise _Retry
+                    rows = [row for r in batch for row in r.rows]
+                    if rows:
+                        await self._insert(conn, batch, rows)
+                    return list(zip(batch, outcomes, strict=True))
+            except _Retry:
+                batch = [r for r in batch if not r.future.done()]
+        return []
+
+    async def _stage(
+        self, conn: Connection, batch: list[_Request]
+    ) -> list[AppendResult | BaseException]:
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        tail = await conn.fetchrow(
+            "SELECT now() AS now, (SELECT position FROM events ORDER BY position DESC LIMIT 1)"
+            " AS position, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS hash"
+        )
+        assert tail is not None
+        now: datetime = tail["now"]
+        position: int = tail["position"] or 0
+        previous: bytes = bytes(tail["hash"]) if tail["hash"] is not None else GENESIS
+        versions = await self._stream_versions(conn, batch)
+        known = await self._known_keys(conn, batch)
+        outcomes: list[AppendResult | BaseException] = []
+        for request in batch:
+            request.rows = []
+            if request.key is not None and (request.key.scope, request.key.key) in known:
+                first = known[(request.key.scope, request.key.key)]
+                outcomes.append(AppendResult(first[1], first[0], replayed=True))
+                continue
+            conflict = _conflict(request, versions)
+            if conflict is not None:
+                outcomes.append(conflict)
+                continue
+            for write, events in request.writes:
+                for ev in events:
+                    position += 1
+                    previous = _row_hash(previous, position, ev, write, request.metadata, now)
+                    request.rows.append(_row(position, ev, write, request.metadata, now, previous))
+                if events:
+                    versions[write.stream_id] = events[-1].stream_version
+            if request.key is not None:
+                known[(request.key.scope, request.key.key)] = (request.result, position)
+            outcomes.append(AppendResult(position, request.result))
+        return outcomes
+
+    async def _stream_versions(self, conn: Connection, batch: list[_Request]) -> dict[UUID, int]:
+        ids = list({w.stream_id for r in batch for w, _ in r.writes})
+        rows = await conn.fetch(
+            "SELECT stream_id, max(stream_version) AS v FROM events"
+            " WHERE stream_id = ANY($1::uuid[]) GROUP BY stream_id",
+            ids,
+        )
+        return {r["stream_id"]: r["v"] for r in rows}
+
+    async def _known_keys(
+        self, conn: Connection, batch: list[_Request]
+    ) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:
+        keys = [r.key for r in batch if r.key is not None]
+        if not keys:
+            return {}
+        rows = await conn.fetch(
+            "SELECT scope, key, result, position FROM idempotency_keys"
+            " WHERE (scope, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+            [k.scope for k in keys],
+            [k.key for k in keys],
+        )
+        return {(r["scope"], r["key"]): (r["result"], r["position"]) for r in rows}
+
+    async def _insert(
+        self, conn: Connection, batch: list[_Request], rows: list[tuple[Any, ...]]
+    ) -> None:
+        await conn.copy_records_to_table("events", records=rows, columns=EVENT_COLUMNS.split(", "))
+        keyed = [r for r in batch if r.key is not None and r.rows]
+        if keyed:
+            await conn.executemany(
+                "INSERT INTO idempotency_keys (scope, key, result, position) VALUES ($1,$2,$3,$4)",
+                [
+                    (r.key.scope, r.key.key, r.result, r.rows[-1][0])
+                    for r in keyed
+                    if r.key is not None
+                ],
+            )
+        await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, str(rows[-1][0]))
+
+    async def idempotent_result(self, key: IdempotencyKey) -> AppendResult | None:
+        """The stored result of an earlier mutation with this key, if there was one."""
+        row = await self._pool.fetchrow(
+            "SELECT result, position FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            key.scope,
+            key.key,
+        )
+        if row is None:
+            return None
+        return AppendResult(row["position"], row["result"], replayed=True)
+
+    async def read_stream(
+        self, stream_id: UUID, *, up_to_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """Every event of one stream in version order, optionally only up to a log position."""
+        rows = await self._pool.fetch(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = $1"
+            " AND ($2::bigint IS NULL OR position <= $2) ORDER BY stream_version",
+            stream_id,
+            up_to_position,
+        )
+        return [record_from_row(r) for r in rows]
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        """A page of the log after a position, in position order."""
+        rows = await self._pool.fetch(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2",
+            after,
+            limit,
+        )
+        return [record_from_row(r) for r in rows]
+
+    async def head(self) -> int:
+        """The last position in the log (0 when empty)."""
+        value = await self._pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
+        return int(value)
+
+    async def subscribe(
+        self, after: int = 0, *, poll_interval: float = 1.0, page: int = 500
+    ) -> AsyncIterator[RecordedEvent]:
+        """Every event after a position, then new ones as they commit (LISTEN, with polling)."""
+        wake = asyncio.Event()
+        conn = await self._pool.acquire()
+        listener = lambda *_: wake.set()  # noqa: E731 - asyncpg wants a plain callable
+        try:
+            await conn.add_listener(NOTIFY_CHANNEL, listener)
+            while True:
+                wake.clear()
+                events = await self.read_all(after, page)
+                for ev in events:
+                    yield ev
+                    after = ev.position
+                if len(events) < page:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), poll_interval)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.remove_listener(NOTIFY_CHANNEL, listener)
+            await self._pool.release(conn)
+
+
+class _Retry(Exception):
+    """Internal: roll the group back and commit it again without the callers who left."""
+
+
+def _conflict(request: _Request, versions: dict[UUID, int]) -> VersionConflictError | None:
+    for write, events in request.writes:
+        if not events:
+            continue
+        expected = events[0].stream_version - 1
+        actual = versions.get(write.stream_id, 0)
+        if actual != expected:
+            return VersionConflictError(write.stream_id, expected, actual)
+    return None
+
+
+def _row_hash(
+    previous: bytes,
+    position: int,
+    ev: EncodedEvent,
+    write: StreamWrite,
+    metadata: Metadata,
+    now: datetime,
+) -> bytes:
+    return event_hash(
+        previous,
+        position,
+        ev.stream_id,
+        ev.stream_version,
+        ev.event_type,
+        ev.topic,
+        ev.type_version,
+        ev.payload,
+        metadata.to_json(),
+        write.subject_id,
+        now,
+        ev.effective_date,
+    )
+
+
+def _row(
+    position: int,
+    ev: EncodedEvent,
+    write: StreamWrite,
+    metadata: Metadata,
+    now: datetime,
+    digest: bytes,
+) -> tuple[Any, ...]:
+    return (
+        position,
+        ev.stream_id,
+        ev.stream_version,
+        ev.event_type,
+        ev.topic,
+        ev.type_version,
+        ev.payload,
+        metadata.to_json(),
+        write.subject_id,
+        now,
+        ev.effective_date,
+        digest,
+    )

@@ -1,0 +1,148 @@
+"""Command handlers for units and employees: register, transfer, assign a supervisor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.employee import Employee, Registration
+from domain.errors import AlreadyExists, InvalidValue, NotFoundError
+from domain.organisation import Unit, unit_stream_id
+from domain.values import EmploymentType, PositionKind, require_unit_code
+from service.auth import Role
+from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
+from service.identity import SubjectIds
+from service.records import AppendResult
+
+STAFF_ADMIN = (Role.HR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class RegisterEmployee:
+    """Register an employee in a unit."""
+
+    nip: str
+    name: str
+    employment_type: EmploymentType
+    unit_code: str
+    position_kind: PositionKind
+    position_title: str
+    supervisor_nip: str | None = None
+
+
+class OrganisationHandlers:
+    """Handlers of the organisation context."""
+
+    def __init__(self, repo: Repository, ids: SubjectIds) -> None:
+        self.repo = repo
+        self.ids = ids
+
+    def _require_unit_scope(self, ctx: CommandContext, unit_code: str) -> None:
+        limit = ctx.principal.unit
+        if limit is not None and not ctx.principal.has(Role.ADMIN) and limit != unit_code:
+            raise NotAllowed(f"this HR token is limited to unit {limit}")
+
+    async def register_unit(self, ctx: CommandContext, code: str, name: str) -> AppendResult:
+        """Register a unit (perangkat daerah)."""
+        ctx.require(*STAFF_ADMIN)
+        if (done := await self.repo.replayed(ctx, "registerUnit")) is not None:
+            return done
+        unit = Unit.register(code, name, ctx.now)
+        if await self.repo.load(unit.id, Unit) is not None:
+            raise AlreadyExists(f"unit {unit.code} is already registered", field="code")
+        return await self.repo.save(ctx, "registerUnit", unit, result={"code": unit.code})
+
+    async def register_employee(self, ctx: CommandContext, cmd: RegisterEmployee) -> AppendResult:
+        """Register an employee; the NIP decides the stream, so it registers only once."""
+        ctx.require(*STAFF_ADMIN)
+        if (done := await self.repo.replayed(ctx, "registerEmployee")) is not None:
+            return done
+        registration = Registration(
+            cmd.nip,
+            cmd.name,
+            cmd.employment_type,
+            cmd.unit_code,
+            cmd.position_kind,
+            cmd.position_title,
+            cmd.supervisor_nip,
+        )
+        self._require_unit_scope(ctx, registration.unit_code)
+        await self._existing_unit(registration.unit_code, "unitCode")
+        if registration.supervisor_nip is not None:
+            supervisor = await self._existing_employee(
+                registration.supervisor_nip, "supervisorNip", missing_is_invalid=True
+            )
+            registration.supervisor_id = supervisor.id
+        stream_id = self.ids.employee_id(registration.nip.value)
+        if await self.repo.load(stream_id, Employee) is not None:
+            raise AlreadyExists("an employee with this NIP is already registered", field="nip")
+        employee = Employee.register(stream_id, registration, ctx.now)
+        return await self.repo.save(
+            ctx,
+            "registerEmployee",
+            employee,
+            subject_id=employee.id,
+            result={"employee_id": str(employee.id)},
+        )
+
+    async def transfer_employee(
+        self, ctx: CommandContext, nip: str, unit_code: str, expected_version: int | None
+    ) -> AppendResult:
+        """Move an employee to another registered unit."""
+        ctx.require(*STAFF_ADMIN)
+        if (done := await self.repo.replayed(ctx, "transferEmployee")) is not None:
+            return done
+        employee = await self._existing_employee(nip, "nip")
+        check_expected_version(employee, expected_version)
+        self._require_unit_scope(ctx, employee.unit_code)
+        target = await self._existing_unit(unit_code, "unitCode")
+        employee.transfer(target.code, ctx.now)
+        return await self.repo.save(
+            ctx,
+            "transferEmployee",
+            employee,
+            subject_id=employee.id,
+            result={"employee_id": str(employee.id)},
+        )
+
+    async def assign_supervisor(
+        self, ctx: CommandContext, nip: str, supervisor_nip: str, expected_version: int | None
+    ) -> AppendResult:
+        """Record an employee's direct superior, who must be a registered employee."""
+        ctx.require(*STAFF_ADMIN)
+        if (done := await self.repo.replayed(ctx, "assignSupervisor")) is not None:
+            return done
+        employee = await self._existing_employee(nip, "nip")
+        check_expected_version(employee, expected_version)
+        self._require_unit_scope(ctx, employee.unit_code)
+        supervisor = await self._existing_employee(
+            supervisor_nip, "supervisorNip", missing_is_invalid=True
+        )
+        employee.assign_supervisor(supervisor.id, supervisor.nip, ctx.now)
+        return await self.repo.save(
+            ctx,
+            "assignSupervisor",
+            employee,
+            subject_id=employee.id,
+            result={"employee_id": str(employee.id)},
+        )
+
+    async def _existing_unit(self, code: str, field: str) -> Unit:
+        unit_code = require_unit_code(code, field)
+        unit = await self.repo.load(unit_stream_id(unit_code), Unit)
+        if unit is None:
+            raise InvalidValue(field, f"unit {unit_code} is not registered")
+        return unit
+
+    async def _existing_employee(
+        self, nip: str, field: str, *, missing_is_invalid: bool = False
+    ) -> Employee:
+        """The employee with this NIP (any layout of 18 digits), or an error on `field`."""
+        value = nip.strip()
+        if not (value.isdigit() and len(value) == 18):
+            raise InvalidValue(field, "NIP must have 18 digits")
+        employee = await self.repo.load(self.ids.employee_id(value), Employee)
+        if employee is None and missing_is_invalid:
+            raise InvalidValue(field, f"no employee is registered with NIP {value}")
+        if employee is None:
+            raise NotFoundError(f"no employee is registered with NIP {value}")
+        return employee

@@ -1,0 +1,227 @@
+"""The projector: the only writer of read tables. It folds the log into them in batches, each batch
+in one transaction with the projection's checkpoint, so every event is applied exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from projections.engine import Fact, Projection, Row, RowRef, Table
+from service.eventstore import NOTIFY_CHANNEL, EventStore
+from service.facts import to_fact
+from service.pg import Connection
+
+log = logging.getLogger("kinerja.projector")
+
+
+class ProjectionTimeout(Exception):
+    """The views did not reach a requested log position in time."""
+
+
+class Projector:
+    """Keeps every projection's tables caught up with the log."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        store: EventStore,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 1000,
+        inline: bool = True,
+    ) -> None:
+        self._pool = pool
+        self._store = store
+        self.projections = list(projections)
+        self._batch_size = batch_size
+        # Inline: a process without the background loop applies events itself when it waits.
+        # Otherwise (a separate projector worker) it only watches the checkpoints.
+        self._inline = inline
+        self.positions: dict[str, int] = {}
+        self._advanced = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+
+    async def setup(self) -> None:
+        """Create the read tables and checkpoints that do not exist yet."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(7301003)")
+            for projection in self.projections:
+                for table in projection.tables:
+                    for statement in table.ddl():
+                        await conn.execute(statement)
+                await conn.execute(
+                    "INSERT INTO projection_checkpoints (name) VALUES ($1)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    projection.name,
+                )
+        await self.load_positions()
+
+    async def load_positions(self) -> None:
+        rows = await self._pool.fetch("SELECT name, position FROM projection_checkpoints")
+        stored = {r["name"]: r["position"] for r in rows}
+        self.positions = {p.name: stored.get(p.name, 0) for p in self.projections}
+
+    def start(self) -> None:
+        """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="projector")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self, poll_interval: float = 1.0) -> None:
+        wake = asyncio.Event()
+        listener = lambda *_: wake.set()  # noqa: E731 - asyncpg wants a plain callable
+        conn = await self._pool.acquire()
+        try:
+            await conn.add_listener(NOTIFY_CHANNEL, listener)
+            while True:
+                wake.clear()
+                try:
+                    await self.catch_up()
+                except (asyncpg.PostgresError, OSError):
+                    log.exception("projector batch failed; retrying")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), poll_interval)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.remove_listener(NOTIFY_CHANNEL, listener)
+            await self._pool.release(conn)
+
+    async def catch_up(self) -> int:
+        """Apply every event not yet applied; return the position all projections reached."""
+        while True:
+            after = self.reached
+            events = await self._store.read_all(after, self._batch_size)
+            if not events:
+                return after
+            facts = [to_fact(self._store.codec, e) for e in events]
+            for projection in self.projections:
+                reached = await self._apply(projection, facts)
+                self.positions[projection.name] = reached
+            async with self._advanced:
+                self._advanced.notify_all()
+
+    async def _apply(self, projection: Projection, facts: list[Fact]) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            checkpoint: int = await conn.fetchval(
+                "SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE",
+                projection.name,
+            )
+            todo = [f for f in facts if f.position > checkpoint]
+            if not todo:
+                return checkpoint
+            await apply_facts(conn, projection, todo)
+            await conn.execute(
+                "UPDATE projection_checkpoints SET position = $2, updated_at = now()"
+                " WHERE name = $1",
+                projection.name,
+                todo[-1].position,
+            )
+            return todo[-1].position
+
+    @property
+    def reached(self) -> int:
+        """The position every projection has applied."""
+        return min(self.positions.values(), default=0)
+
+    async def wait_for(self, position: int, timeout: float = 5.0) -> None:
+        """Return once every projection has applied the position, or raise ProjectionTimeout."""
+        try:
+            async with asyncio.timeout(timeout):
+                if self._task is not None:
+                    async with self._advanced:
+                        await self._advanced.wait_for(lambda: self.reached >= position)
+                elif self._inline:
+                    await self.catch_up()
+                else:
+                    while self.reached < position:
+                        await asyncio.sleep(0.02)
+                        await self.load_positions()
+        except TimeoutError:
+            raise ProjectionTimeout(
+                f"the views have not reached log position {position} within {timeout:g} s"
+            ) from None
+
+
+async def apply_facts(
+    conn: Connection,
+    projection: Projection,
+    facts: Sequence[Fact],
+    physical: dict[str, str] | None = None,
+) -> None:
+    """Fold a batch of facts: read the touched rows once, fold in memory, write the changes once."""
+    tables = {t.name: t for t in projection.tables}
+    names = physical or {}
+    wanted = {ref for fact in facts for ref in projection.touches(fact)}
+    overlay: dict[RowRef, Row | None] = await load_rows(conn, tables, wanted, names)
+    changed: set[RowRef] = set()
+    for fact in facts:
+        touched = list(projection.touches(fact))
+        if not touched:
+            continue
+        changes = projection.fold(fact, {ref: overlay.get(ref) for ref in touched})
+        overlay.update(changes)
+        changed.update(changes)
+    await write_rows(conn, tables, {ref: overlay[ref] for ref in changed}, names)
+
+
+async def load_rows(
+    conn: Connection,
+    tables: dict[str, Table],
+    refs: set[RowRef],
+    names: dict[str, str],
+) -> dict[RowRef, Row | None]:
+    """The current rows for these references (None where a row does not exist)."""
+    found: dict[RowRef, Row | None] = dict.fromkeys(refs)
+    by_table: dict[str, list[tuple[Any, ...]]] = {}
+    for table_name, key in refs:
+        by_table.setdefault(table_name, []).append(key)
+    for table_name, keys in by_table.items():
+        table = tables[table_name]
+        columns = ", ".join(table.key)
+        unnest = ", ".join(f"${i + 1}::{table.sql_type(k)}[]" for i, k in enumerate(table.key))
+        arrays = [[key[i] for key in keys] for i in range(len(table.key))]
+        rows = await conn.fetch(
+            f"SELECT * FROM {names.get(table_name, table_name)}"
+            f" WHERE ({columns}) IN (SELECT * FROM unnest({unnest}))",
+            *arrays,
+        )
+        for row in rows:
+            found[(table_name, table.key_of(row))] = dict(row)
+    return found
+
+
+async def write_rows(
+    conn: Connection,
+    tables: dict[str, Table],
+    changes: dict[RowRef, Row | None],
+    names: dict[str, str],
+) -> None:
+    """Upsert the new rows and delete the removed ones, one statement per table and kind."""
+    for table_name, table in tables.items():
+        physical = names.get(table_name, table_name)
+        upserts = [row for (t, _), row in changes.items() if t == table_name and row is not None]
+        deletes = [key for (t, key), row in changes.items() if t == table_name and row is None]
+        if upserts:
+            cols = table.column_names
+            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in table.key)
+            conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+            await conn.executemany(
+                f"INSERT INTO {physical} ({', '.join(cols)})"
+                f" VALUES ({', '.join(f'${i + 1}' for i in range(len(cols)))})"
+                f" ON CONFLICT ({', '.join(table.key)}) {conflict}",
+                [tuple(row.get(c) for c in cols) for row in upserts],
+            )
+        if deletes:
+            where = " AND ".join(f"{k} = ${i + 1}" for i, k in enumerate(table.key))
+            await conn.executemany(f"DELETE FROM {physical} WHERE {where}", deletes)

@@ -1,0 +1,71 @@
+"""Configuration from the environment (the README's table lists every variable)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _secret_file(path: Path) -> str:
+    """A development secret kept in the data folder so restarts and `kinerja token` agree."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the service reads, resolved once at start."""
+
+    database_url: str | None
+    data_dir: Path
+    host: str
+    port: int
+    env: str
+    jwt_secret: str | None
+    jwt_issuer: str
+    jwt_audience: str
+    jwks_file: Path | None
+    jwks_url: str | None
+    id_secret: str
+    graphiql: bool
+    run_projector: bool
+    log_origin: str
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        data_dir = Path(env.get("KINERJA_DATA_DIR", "./var")).resolve()
+        mode = env.get("KINERJA_ENV", "development")
+        jwks_file = env.get("KINERJA_JWKS_FILE")
+        jwks_url = env.get("KINERJA_JWKS_URL")
+        jwt_secret = env.get("KINERJA_JWT_SECRET")
+        if jwt_secret is None and not (jwks_file or jwks_url) and mode != "production":
+            jwt_secret = _secret_file(data_dir / "jwt-secret")
+        id_secret = env.get("KINERJA_ID_SECRET") or _secret_file(data_dir / "id-secret")
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=data_dir,
+            host=env.get("KINERJA_HOST", "127.0.0.1"),
+            port=int(env.get("KINERJA_PORT", "8000")),
+            env=mode,
+            jwt_secret=jwt_secret,
+            jwt_issuer=env.get("KINERJA_JWT_ISSUER", "kinerja"),
+            jwt_audience=env.get("KINERJA_JWT_AUDIENCE", "kinerja"),
+            jwks_file=Path(jwks_file) if jwks_file else None,
+            jwks_url=jwks_url,
+            id_secret=id_secret,
+            graphiql=env.get("KINERJA_GRAPHIQL", "0" if mode == "production" else "1") == "1",
+            run_projector=env.get("KINERJA_PROJECTOR", "inprocess") == "inprocess",
+            log_origin=env.get("KINERJA_LOG_ORIGIN", "kinerja.salatiga.go.id/log"),
+        )

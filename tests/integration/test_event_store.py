@@ -1,0 +1,115 @@
+"""The event store on a real PostgreSQL: concurrency, gap-free order, the chain, append-only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from domain.organisation import Unit
+from service.application import Services
+from service.eventstore import APPEND_LOCK
+from service.hashchain import GENESIS, event_hash
+from service.records import Metadata, RecordedEvent, StreamWrite, VersionConflictError
+
+META = Metadata(actor="196001011990011001", actor_role="HR")
+NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def _unit_write(code: str) -> StreamWrite:
+    unit = Unit.register(code, f"Unit {code}", NOW)
+    return StreamWrite(unit.id, tuple(unit.collect_events()))
+
+
+async def test_two_appends_at_the_same_version_one_wins(services: Services) -> None:
+    first, second = _unit_write("DINKES"), _unit_write("DINKES")
+    results = await asyncio.gather(
+        services.store.append([first], META),
+        services.store.append([second], META),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, VersionConflictError) for r in results) == 1, results
+    assert await services.store.head() == 1
+
+
+async def test_concurrent_appenders_get_gap_free_positions_and_a_valid_chain(
+    services: Services,
+) -> None:
+    received: list[RecordedEvent] = []
+
+    async def subscriber() -> None:
+        async for event in services.store.subscribe(0, poll_interval=0.2):
+            received.append(event)
+            if len(received) == 200:
+                return
+
+    listening = asyncio.create_task(subscriber())
+    await asyncio.sleep(0.05)
+
+    async def appender(task: int) -> None:
+        for i in range(10):
+            await services.store.append([_unit_write(f"U{task:02d}X{i:02d}")], META)
+
+    await asyncio.gather(*(appender(t) for t in range(20)))
+    await asyncio.wait_for(listening, 10)
+    events = await services.store.read_all(0, 1000)
+    assert [e.position for e in events] == list(range(1, 201))
+    assert [e.position for e in received] == list(range(1, 201))
+    previous = GENESIS
+    for e in events:
+        previous = event_hash(
+            previous,
+            e.position,
+            e.stream_id,
+            e.stream_version,
+            e.event_type,
+            e.topic,
+            e.type_version,
+            e.payload,
+            e.metadata,
+            e.subject_id,
+            e.recorded_at,
+            e.effective_date,
+        )
+        assert previous == e.hash, f"chain breaks at position {e.position}"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET event_type = 'X'",
+        "DELETE FROM events",
+        "TRUNCATE events",
+    ],
+)
+async def test_the_log_refuses_update_delete_and_truncate(
+    services: Services, statement: str
+) -> None:
+    await services.store.append([_unit_write("DISDIK")], META)
+    with pytest.raises(asyncpg.PostgresError, match="append-only"):
+        await services.pool.execute(statement)
+    assert await services.store.head() == 1
+
+
+async def test_a_cancelled_append_leaves_no_event_and_no_gap(services: Services) -> None:
+    blocker = await services.pool.acquire()
+    try:
+        # Hold the append lock so the next append waits inside its transaction.
+        tx = blocker.transaction()
+        await tx.start()
+        await blocker.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        pending = asyncio.create_task(services.store.append([_unit_write("BAPPEDA")], META))
+        await asyncio.sleep(0.2)
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
+        await tx.rollback()
+    finally:
+        await services.pool.release(blocker)
+    result = await services.store.append([_unit_write("SETDA")], META)
+    assert result.position == 1
+    events = await services.store.read_all(0)
+    assert [(e.position, e.event_type) for e in events] == [(1, "UnitRegistered")]

@@ -103,6 +103,8 @@ class EventStore:
     async def _write_loop(self) -> None:
         while True:
             batch = [await self._queue.get()]
+            # Let callers woken by the last commit queue their next append, so groups fill up.
+            await asyncio.sleep(0)
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             live = [r for r in batch if not r.future.done()]
@@ -149,16 +151,22 @@ class EventStore:
         self, conn: Connection, batch: list[_Request]
     ) -> list[AppendResult | BaseException]:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
-        tail = await conn.fetchrow(
-            "SELECT now() AS now, (SELECT position FROM events ORDER BY position DESC LIMIT 1)"
-            " AS position, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS hash"
+        # Everything the group needs to know, read in one round trip under the lock.
+        keys = [r.key for r in batch if r.key is not None]
+        state = await conn.fetchrow(
+            _STATE_SQL,
+            list({w.stream_id for r in batch for w, _ in r.writes}),
+            [k.scope for k in keys],
+            [k.key for k in keys],
         )
-        assert tail is not None
-        now: datetime = tail["now"]
-        position: int = tail["position"] or 0
-        previous: bytes = bytes(tail["hash"]) if tail["hash"] is not None else GENESIS
-        versions = await self._stream_versions(conn, batch)
-        known = await self._known_keys(conn, batch)
+        assert state is not None
+        now: datetime = state["now"]
+        position: int = state["position"] or 0
+        previous: bytes = bytes(state["hash"]) if state["hash"] is not None else GENESIS
+        versions = {UUID(k): int(v) for k, v in state["versions"].items()}
+        known: dict[tuple[str, str], tuple[dict[str, Any], int]] = {
+            (scope, key): (result, int(pos)) for scope, key, result, pos in state["keys"]
+        }
         outcomes: list[AppendResult | BaseException] = []
         for request in batch:
             request.rows = []
@@ -170,11 +178,12 @@ class EventStore:
             if conflict is not None:
                 outcomes.append(conflict)
                 continue
+            meta = request.metadata.to_json()
             for write, events in request.writes:
                 for ev in events:
                     position += 1
-                    previous = _row_hash(previous, position, ev, write, request.metadata, now)
-                    request.rows.append(_row(position, ev, write, request.metadata, now, previous))
+                    previous = _row_hash(previous, position, ev, write, meta, now)
+                    request.rows.append(_row(position, ev, write, meta, now, previous))
                 if events:
                     versions[write.stream_id] = events[-1].stream_version
             if request.key is not None:
@@ -182,44 +191,21 @@ class EventStore:
             outcomes.append(AppendResult(position, request.result))
         return outcomes
 
-    async def _stream_versions(self, conn: Connection, batch: list[_Request]) -> dict[UUID, int]:
-        ids = list({w.stream_id for r in batch for w, _ in r.writes})
-        rows = await conn.fetch(
-            "SELECT stream_id, max(stream_version) AS v FROM events"
-            " WHERE stream_id = ANY($1::uuid[]) GROUP BY stream_id",
-            ids,
-        )
-        return {r["stream_id"]: r["v"] for r in rows}
-
-    async def _known_keys(
-        self, conn: Connection, batch: list[_Request]
-    ) -> dict[tuple[str, str], tuple[dict[str, Any], int]]:
-        keys = [r.key for r in batch if r.key is not None]
-        if not keys:
-            return {}
-        rows = await conn.fetch(
-            "SELECT scope, key, result, position FROM idempotency_keys"
-            " WHERE (scope, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
-            [k.scope for k in keys],
-            [k.key for k in keys],
-        )
-        return {(r["scope"], r["key"]): (r["result"], r["position"]) for r in rows}
-
     async def _insert(
         self, conn: Connection, batch: list[_Request], rows: list[tuple[Any, ...]]
     ) -> None:
-        await conn.copy_records_to_table("events", records=rows, columns=EVENT_COLUMNS.split(", "))
-        keyed = [r for r in batch if r.key is not None and r.rows]
-        if keyed:
-            await conn.executemany(
-                "INSERT INTO idempotency_keys (scope, key, result, position) VALUES ($1,$2,$3,$4)",
-                [
-                    (r.key.scope, r.key.key, r.result, r.rows[-1][0])
-                    for r in keyed
-                    if r.key is not None
-                ],
-            )
-        await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, str(rows[-1][0]))
+        keyed = [
+            (r.key.scope, r.key.key, r.result, r.rows[-1][0])
+            for r in batch
+            if r.key is not None and r.rows
+        ]
+        await conn.execute(
+            _INSERT_SQL,
+            *[list(column) for column in zip(*rows, strict=True)],
+            *[list(column) for column in zip(*keyed, strict=True)] or [[], [], [], []],
+            NOTIFY_CHANNEL,
+            str(rows[-1][0]),
+        )
 
     async def idempotent_result(self, key: IdempotencyKey) -> AppendResult | None:
         """The stored result of an earlier mutation with this key, if there was one."""
@@ -282,6 +268,35 @@ class EventStore:
             await self._pool.release(conn)
 
 
+_STATE_SQL = """
+SELECT now() AS now,
+  (SELECT position FROM events ORDER BY position DESC LIMIT 1) AS position,
+  (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS hash,
+  (SELECT coalesce(jsonb_object_agg(stream_id::text, v), '{}'::jsonb)
+     FROM (SELECT stream_id, max(stream_version) AS v FROM events
+           WHERE stream_id = ANY($1::uuid[]) GROUP BY stream_id) s) AS versions,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(scope, key, result, position)), '[]'::jsonb)
+     FROM idempotency_keys
+     WHERE (scope, key) IN (SELECT * FROM unnest($2::text[], $3::text[]))) AS keys
+"""
+
+# One statement writes the events, the idempotency keys and the notification.
+_INSERT_SQL = f"""
+WITH written AS (
+  INSERT INTO events ({EVENT_COLUMNS})
+  SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::int[],
+                       $7::bytea[], $8::jsonb[], $9::uuid[], $10::timestamptz[], $11::date[],
+                       $12::bytea[])
+  RETURNING 1
+), keyed AS (
+  INSERT INTO idempotency_keys (scope, key, result, position)
+  SELECT * FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::bigint[])
+  RETURNING 1
+)
+SELECT pg_notify($17, $18)
+"""
+
+
 class _Retry(Exception):
     """Internal: roll the group back and commit it again without the callers who left."""
 
@@ -302,7 +317,7 @@ def _row_hash(
     position: int,
     ev: EncodedEvent,
     write: StreamWrite,
-    metadata: Metadata,
+    metadata: dict[str, Any],
     now: datetime,
 ) -> bytes:
     return event_hash(
@@ -314,7 +329,7 @@ def _row_hash(
         ev.topic,
         ev.type_version,
         ev.payload,
-        metadata.to_json(),
+        metadata,
         write.subject_id,
         now,
         ev.effective_date,
@@ -325,7 +340,7 @@ def _row(
     position: int,
     ev: EncodedEvent,
     write: StreamWrite,
-    metadata: Metadata,
+    metadata: dict[str, Any],
     now: datetime,
     digest: bytes,
 ) -> tuple[Any, ...]:
@@ -337,7 +352,7 @@ def _row(
         ev.topic,
         ev.type_version,
         ev.payload,
-        metadata.to_json(),
+        metadata,
         write.subject_id,
         now,
         ev.effective_date,

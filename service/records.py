@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -22,7 +22,15 @@ class Metadata:
     reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        fields = (
+            ("actor", self.actor),
+            ("actor_role", self.actor_role),
+            ("client_id", self.client_id),
+            ("correlation_id", self.correlation_id),
+            ("causation_id", self.causation_id),
+            ("reason", self.reason),
+        )
+        return {k: v for k, v in fields if v is not None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Metadata:

@@ -138,12 +138,15 @@ def _percent(share: Fraction) -> str:
     return f"{float(percent):.2f}%"
 
 
-def _violations(bound: Bound, count: int, total: int, complete: bool) -> list[str]:
+def _violations(bound: Bound, count: int, total: int, population: int, complete: bool) -> list[str]:
     label, found = bound.label, f"got {count} of {total}"
     found_share = found if total == 0 else f"{found} ({_percent(Fraction(count, total))})"
     problems: list[str] = []
-    if bound.max_share is not None and count > bound.max_share * total:
-        problems.append(f"at most {_percent(bound.max_share)} {label}, {found_share}")
+    if bound.max_share is not None and count > bound.max_share * population:
+        share = _percent(Fraction(count, population))
+        problems.append(
+            f"at most {_percent(bound.max_share)} {label}, got {count} of {population} ({share})"
+        )
     if bound.max_count == 0 and count > 0:
         problems.append(f"no {label}, {found}")
     elif bound.max_count is not None and count > bound.max_count:
@@ -163,13 +166,20 @@ def check_distribution(
     predicates: Sequence[Predicate],
     *,
     complete: bool,
+    population: int | None = None,
 ) -> list[str]:
-    """The bounds the predicates break (empty when within); min bounds only when `complete`."""
+    """The bounds the predicates break (empty when within); min bounds only when `complete`.
+
+    Maximum shares are of the unit's whole `population` (its employees, evaluated or not), so
+    the order in which results are finalised does not matter; minimum shares are checked on the
+    complete distribution.
+    """
     total = len(predicates)
+    whole = max(population or 0, total)
     violations: list[str] = []
     for bound in rules.bounds.get(org_predicate, ()):
         count = sum(1 for predicate in predicates if predicate in bound.predicates)
-        for problem in _violations(bound, count, total, complete):
+        for problem in _violations(bound, count, total, whole, complete):
             violations.append(
                 f"organisation predicate {org_predicate.value} allows {problem} "
                 f"(distribution rules v{rules.version})"

@@ -47,10 +47,20 @@ class Employee(Aggregate):
             aggregate.supervisor_id = self.supervisor_id
             aggregate.supervisor_nip = self.supervisor_nip
 
+    class Erased(Aggregate.Event):
+        """The person's personal data was erased (their key destroyed); the events remain."""
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Employee)
+            aggregate.erased = True
+            aggregate.nip = None
+            aggregate.name = None
+            aggregate.supervisor_nip = None
+
     def __init__(
         self,
-        nip: str,
-        name: str,
+        nip: str | None,
+        name: str | None,
         employment_type: str,
         unit_code: str,
         position_kind: str,
@@ -58,8 +68,10 @@ class Employee(Aggregate):
         supervisor_id: UUID | None,
         supervisor_nip: str | None,
     ) -> None:
+        # nip and name read as None once the person is erased (their key is gone).
         self.nip = nip
         self.name = name
+        self.erased = False
         self.employment_type = EmploymentType(employment_type)
         self.unit_code = unit_code
         self.position_kind = PositionKind(position_kind)
@@ -67,9 +79,16 @@ class Employee(Aggregate):
         self.supervisor_id = supervisor_id
         self.supervisor_nip = supervisor_nip
 
-    @property
-    def parsed_nip(self) -> Nip:
-        return Nip(self.nip)
+    def erase(self, at: datetime) -> None:
+        """Erase the person's personal data; the record of what happened stays."""
+        if self.erased:
+            raise RuleBroken("already_erased", "this person's data is already erased")
+        self.trigger_event(self.Erased, timestamp=at)
+
+    def require_active(self) -> None:
+        """Refuse changes to a person whose data has been erased."""
+        if self.erased:
+            raise RuleBroken("erased", "this person's data has been erased")
 
     @classmethod
     def register(cls, id: UUID, registration: Registration, at: datetime) -> Employee:
@@ -93,6 +112,7 @@ class Employee(Aggregate):
 
     def transfer(self, to_unit: str, at: datetime) -> None:
         """Move the employee to another unit."""
+        self.require_active()
         code = require_unit_code(to_unit, "unitCode")
         if code == self.unit_code:
             raise InvalidValue("unitCode", f"employee is already in unit {code}")
@@ -100,6 +120,7 @@ class Employee(Aggregate):
 
     def assign_supervisor(self, supervisor_id: UUID, supervisor_nip: str, at: datetime) -> None:
         """Record the direct superior; nobody supervises themself."""
+        self.require_active()
         if supervisor_id == self.id:
             raise RuleBroken("self_supervision", "an employee cannot supervise themself")
         self.trigger_event(

@@ -206,3 +206,37 @@ def test_a_share_bound_that_is_no_round_percentage_is_still_exact() -> None:
         "organisation predicate ISTIMEWA allows at most 66.67% SANGAT_BAIK or BAIK, "
         "got 3 of 4 (75%) (distribution rules v3)"
     ]
+
+
+def test_maximum_shares_count_the_whole_unit_so_finalisation_order_does_not_matter() -> None:
+    first = [Predicate.SANGAT_BAIK]
+    assert (
+        check_distribution(
+            DEFAULT_DISTRIBUTION_RULES,
+            OrganizationPredicate.ISTIMEWA,
+            first,
+            complete=False,
+            population=10,
+        )
+        == []
+    )
+    seven = [Predicate.SANGAT_BAIK] * 7
+    assert (
+        check_distribution(
+            DEFAULT_DISTRIBUTION_RULES,
+            OrganizationPredicate.ISTIMEWA,
+            seven,
+            complete=False,
+            population=10,
+        )
+        == []
+    )
+    eight = [Predicate.SANGAT_BAIK] * 8
+    [problem] = check_distribution(
+        DEFAULT_DISTRIBUTION_RULES,
+        OrganizationPredicate.ISTIMEWA,
+        eight,
+        complete=False,
+        population=10,
+    )
+    assert "8 of 10 (80%)" in problem

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.employee import Employee
 from domain.organisation import Unit
-from domain.values import Nip
+from domain.values import EmploymentType, Nip
 from projections.engine import Changes, Fact, Row, RowRef, Table
 from projections.sql import Reader
 
@@ -30,8 +30,8 @@ EMPLOYEES = Table(
         ("position_kind", "text"),
         ("position_title", "text"),
         ("supervisor_id", "uuid"),
-        ("supervisor_nip", "text"),
         ("version", "integer"),
+        ("erased", "boolean"),
         ("registered_at", "timestamptz"),
     ),
     key=("id",),
@@ -49,7 +49,7 @@ class DirectoryProjection:
         ev = fact.event
         if isinstance(ev, Unit.Registered):
             return [(UNITS.name, (ev.code,))]
-        if isinstance(ev, Employee.Registered | Employee.Transferred | Employee.SupervisorAssigned):
+        if isinstance(ev, _EMPLOYEE_EVENTS):
             return [(EMPLOYEES.name, (fact.stream_id,))]
         return []
 
@@ -75,8 +75,24 @@ class DirectoryProjection:
             row["unit_code"] = ev.to_unit
         elif isinstance(ev, Employee.SupervisorAssigned):
             row["supervisor_id"] = ev.supervisor_id
-            row["supervisor_nip"] = ev.supervisor_nip
+        elif isinstance(ev, Employee.Erased):
+            # Personal data leaves the read tables with the key; the row keeps its facts.
+            row.update(nip=None, name=None, gender=None, erased=True)
         return {ref: row}
+
+
+_EMPLOYEE_EVENTS = (
+    Employee.Registered,
+    Employee.Transferred,
+    Employee.SupervisorAssigned,
+    Employee.Erased,
+)
+
+
+def _gender(nip: str | None, employment_type: str) -> str | None:
+    if nip is None or employment_type != EmploymentType.PNS:
+        return None
+    return Nip(nip).gender.value
 
 
 def _registered_row(fact: Fact, ev: Employee.Registered) -> Row:
@@ -85,13 +101,13 @@ def _registered_row(fact: Fact, ev: Employee.Registered) -> Row:
         "nip": ev.nip,
         "name": ev.name,
         "employment_type": ev.employment_type,
-        "gender": Nip(ev.nip).gender.value if ev.employment_type == "PNS" else None,
+        "gender": _gender(ev.nip, ev.employment_type),
         "unit_code": ev.unit_code,
         "position_kind": ev.position_kind,
         "position_title": ev.position_title,
         "supervisor_id": ev.supervisor_id,
-        "supervisor_nip": ev.supervisor_nip,
         "version": fact.stream_version,
+        "erased": ev.nip is None,
         "registered_at": fact.recorded_at,
     }
 
@@ -117,8 +133,8 @@ class EmployeeView:
     position_kind: str
     position_title: str
     supervisor_id: UUID | None
-    supervisor_nip: str | None
     version: int
+    erased: bool
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> EmployeeView:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from projections.awards import AwardsProjection
+from projections.catalogue import CatalogueProjection
 from projections.directory import DirectoryProjection
 from projections.engine import Projection
+from projections.jp_ledger import JpLedgerProjection
+from projections.performance import PerformanceProjection
+from projections.unit_view import UnitViewProjection
 
 
 def all_projections() -> list[Projection]:
     """A fresh instance of each projection."""
-    return [DirectoryProjection()]
+    return [
+        DirectoryProjection(),
+        JpLedgerProjection(),
+        CatalogueProjection(),
+        PerformanceProjection(),
+        UnitViewProjection(),
+        AwardsProjection(),
+    ]

@@ -14,6 +14,7 @@ from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_curso
 from schema.organisation import PageInfo
 from service import audit
 from service.auth import Role
+from service.codec import EventCodec
 from service.records import RecordedEvent
 
 TRAIL_READERS = (*STAFF_AND_PARTNERS, Role.EMPLOYEE)
@@ -38,7 +39,7 @@ class AuditEvent:
     hash: str = strawberry.field(description="The event's chain hash (hex).")
 
     @classmethod
-    def of(cls, recorded: RecordedEvent, *, personal: bool) -> AuditEvent:
+    def of(cls, codec: EventCodec, recorded: RecordedEvent, *, personal: bool) -> AuditEvent:
         meta = recorded.metadata
         return cls(
             position=recorded.position,
@@ -48,13 +49,13 @@ class AuditEvent:
             type_version=recorded.type_version,
             recorded_at=recorded.recorded_at,
             effective_date=recorded.effective_date,
-            actor=str(meta.get("actor", "")),
+            actor=audit.actor_of(codec, meta) if personal else audit.MASK,
             actor_role=str(meta.get("actor_role", "")),
             client_id=meta.get("client_id"),
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
             reason=meta.get("reason") if personal else None,
-            payload=cast(JSON, audit.payload_json(recorded, personal=personal)),
+            payload=cast(JSON, audit.payload_json(codec, recorded, personal=personal)),
             hash=recorded.hash.hex(),
         )
 
@@ -98,19 +99,20 @@ class AuditQuery:
         where = audit.TrailFilter(
             subject_id=ids.employee_id(nip.strip()) if nip else None,
             stream_id=_uuid(stream_id),
-            actor=actor,
+            actor=str(ids.employee_id(actor.strip())) if actor else None,
             event_type=event_type,
             since=from_,
             until=to,
         )
+        services = info.context.services
         events = await audit.trail(
-            info.context.services.pool, where, after=int(cursor or 0), limit=size + 1
+            services.pool, services.store.codec, where, after=int(cursor or 0), limit=size + 1
         )
         personal = info.context.sees_personal_data(nip.strip() if nip else None)
         edges = [
             AuditEventEdge(
                 cursor=encode_cursor("event", str(e.position)),
-                node=AuditEvent.of(e, personal=personal),
+                node=AuditEvent.of(services.store.codec, e, personal=personal),
             )
             for e in events[:size]
         ]

@@ -43,6 +43,7 @@ class Context:
     now: datetime
     request_id: str
     auth_error: str | None = None
+    connection_params: dict[str, Any] | None = None
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

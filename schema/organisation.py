@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -10,24 +10,40 @@ import strawberry
 from domain.values import EmploymentType, PositionKind
 from projections import directory
 from projections.directory import EmployeeView, UnitView
+from projections.engine import MemoryRows
+from projections.performance_reads import employees_page
+from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
 from schema.errors import MutationError
 from schema.mutations import run_command
+from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from service.handlers.organisation import RegisterEmployee
 from service.records import AppendResult
+
+if TYPE_CHECKING:
+    from schema.training import JpComplianceType, JpLedgerType
 
 EmploymentTypeEnum = strawberry.enum(EmploymentType, description="PNS or PPPK.")
 PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 20/2023).")
 
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
-class UnitType:
+class UnitType(UnitPerformanceFields):
     code: str
     name: str
 
     @classmethod
     def of(cls, view: UnitView) -> UnitType:
         return cls(code=view.code, name=view.name)
+
+    @strawberry.field(description="JP compliance of the unit's employees in a year (staff).")
+    async def jp_compliance(
+        self, info: Info, year: int
+    ) -> Annotated[JpComplianceType, strawberry.lazy("schema.training")]:
+        from schema.training import unit_compliance
+
+        info.context.reader(*STAFF_AND_PARTNERS)
+        return await unit_compliance(info, self.code, year)
 
 
 @strawberry.type(name="SupervisorRef", description="An employee's direct superior.")
@@ -36,8 +52,10 @@ class SupervisorRef:
 
 
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
-class EmployeeType:
+class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
     view: strawberry.Private[EmployeeView]
+    # Set on `employeeAsOf`: the views replayed as of that moment, read instead of live tables.
+    as_of: strawberry.Private[MemoryRows | None] = None
 
     @strawberry.field(description="Stream id (a keyed hash of the NIP, not reversible).")
     def id(self) -> strawberry.ID:
@@ -69,15 +87,27 @@ class EmployeeType:
 
     @strawberry.field
     async def unit(self, info: Info) -> UnitType | None:
+        if self.as_of is not None:
+            row = self.as_of.get(directory.UNITS.name, (self.view.unit_code,))
+            return UnitType.of(directory.unit_from_row(row)) if row else None
         view = await info.context.loaders["unit"].load(self.view.unit_code)
         return UnitType.of(view) if view else None
 
+    @strawberry.field(description="The JP ledger of a year (competency development).")
+    async def jp(
+        self, info: Info, year: int
+    ) -> Annotated[JpLedgerType, strawberry.lazy("schema.training")] | None:
+        from schema.training import ledger_of
+
+        return await ledger_of(info, self.view, year)
+
     @strawberry.field
-    def supervisor(self, info: Info) -> SupervisorRef | None:
+    async def supervisor(self, info: Info) -> SupervisorRef | None:
         if self.view.supervisor_id is None:
             return None
-        visible = info.context.sees_personal_data(self.view.supervisor_nip)
-        return SupervisorRef(nip=self.view.supervisor_nip if visible else None)
+        boss = await info.context.loaders["employee"].load(self.view.supervisor_id)
+        nip = boss.nip if boss is not None else None
+        return SupervisorRef(nip=nip if info.context.sees_personal_data(nip) else None)
 
 
 @strawberry.type
@@ -191,14 +221,16 @@ class OrganisationQuery:
         self,
         info: Info,
         unit_code: str | None = None,
+        predicate: PredicateEnum | None = None,  # type: ignore[valid-type]
         first: int | None = 20,
         after: str | None = None,
     ) -> EmployeeConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
         cursor = decode_cursor("employee", after)
-        views = await directory.employees_page(
+        views = await employees_page(
             info.context.services.pool,
+            predicate=str(predicate) if predicate else None,
             unit_code=unit_code.upper() if unit_code else None,
             after=UUID(cursor) if cursor else None,
             limit=size + 1,

@@ -5,22 +5,42 @@ from __future__ import annotations
 import strawberry
 
 from schema.audit import AuditQuery
+from schema.award_mutations import AwardMutation
+from schema.award_queries import AwardQuery
+from schema.history import HistoryQuery
 from schema.organisation import OrganisationMutation, OrganisationQuery
+from schema.performance import PerformanceQuery
+from schema.performance_mutations import PerformanceMutation
+from schema.privacy import PrivacyMutation
+from schema.subscriptions import Subscription
+from schema.training import TrainingQuery
+from schema.training_mutations import TrainingMutation
+from schema.transparency import TransparencyQuery
 
 
 @strawberry.type(description="Every read of the service.")
-class Query(OrganisationQuery, AuditQuery):
+class Query(
+    OrganisationQuery,
+    AuditQuery,
+    HistoryQuery,
+    TransparencyQuery,
+    TrainingQuery,
+    PerformanceQuery,
+    AwardQuery,
+):
     pass
 
 
 @strawberry.type(description="Every command of the service; each returns a result union.")
-class Mutation(OrganisationMutation):
+class Mutation(
+    PrivacyMutation, OrganisationMutation, TrainingMutation, PerformanceMutation, AwardMutation
+):
     pass
 
 
 def build_schema() -> strawberry.Schema:
     """The GraphQL schema of kinerja."""
-    return strawberry.Schema(query=Query, mutation=Mutation)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
 
 
 def sdl() -> str:

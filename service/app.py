@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from schema.context import Context
 from schema.root import build_schema
 from service.application import Services, running
 from service.auth import AuthError, Principal
+from service.graphql_endpoint import EndpointConfig, GraphQLEndpoint
+from service.metrics import PROJECTION_LAG
+from service.persisted import PersistedQueries
+from service.ratelimit import RateLimiter
 from service.settings import Settings
 
 READY_LAG_BOUND = 1000
+STATIC = Path(__file__).parent / "static"
+GRAPHIQL_PAGE = STATIC / "graphiql.html"
 
 
 def _principal(services: Services, header: str | None) -> tuple[Principal | None, str | None]:
@@ -37,19 +46,37 @@ def _principal(services: Services, header: str | None) -> tuple[Principal | None
         return None, str(error)
 
 
-class KinerjaGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with kinerja's per-request context."""
+def _context(services: Services, request: Request | WebSocket, auth: str | None) -> Context:
+    principal, error = _principal(services, auth)
+    return Context(
+        services=services,
+        principal=principal,
+        now=datetime.now(UTC),
+        request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
+        auth_error=error,
+    )
+
+
+async def http_context(request: Request) -> Context:
+    """The resolvers' context for one HTTP request."""
+    return _context(request.app.state.services, request, request.headers.get("authorization"))
+
+
+class KinerjaWebSockets(GraphQL[Context, None]):
+    """Strawberry's graphql-transport-ws handling; the token comes in `connection_init`."""
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        services: Services = request.app.state.services
-        principal, error = _principal(services, request.headers.get("authorization"))
-        return Context(
-            services=services,
-            principal=principal,
-            now=datetime.now(UTC),
-            request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
-            auth_error=error,
-        )
+        return _context(request.app.state.services, request, None)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        params = context.connection_params or {}
+        raw = params.get("Authorization") or params.get("authorization")
+        if not raw and params.get("token"):
+            raw = f"Bearer {params['token']}"
+        principal, error = _principal(context.services, str(raw) if raw else None)
+        if principal is None:
+            raise ConnectionRejectionError({"message": error or "a bearer token is required"})
+        context.principal = principal
 
 
 async def healthz(request: Request) -> Response:
@@ -73,7 +100,23 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    services: Services = request.app.state.services
+    head, reached = await services.positions()
+    PROJECTION_LAG.set(head - reached)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class _LateViews:
+    """The services' view clock, looked up per call (the services start with the app)."""
+
+    def __init__(self, services: Callable[[], Services]) -> None:
+        self._services = services
+
+    async def positions(self) -> tuple[int, int]:
+        return await self._services().positions()
+
+    async def wait_for(self, position: int, timeout: float) -> None:
+        await self._services().wait_for(position, timeout)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -89,14 +132,30 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services = started
             yield
 
-    graphql = KinerjaGraphQL(build_schema(), graphql_ide="graphiql" if settings.graphiql else None)
+    schema = build_schema()
+    websockets = KinerjaWebSockets(schema, graphql_ide=None, max_subscriptions_per_connection=10)
+
+    endpoint = GraphQLEndpoint(
+        schema._schema,
+        http_context,
+        _LateViews(lambda: app.state.services),
+        EndpointConfig(
+            max_body=settings.max_body_bytes,
+            production=settings.production,
+            graphiql_html=GRAPHIQL_PAGE.read_text(encoding="utf-8") if settings.graphiql else None,
+            min_position_timeout=settings.min_position_timeout,
+        ),
+        RateLimiter(settings.rate_per_second, settings.rate_burst),
+        PersistedQueries(settings.allow_list_file),
+    )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", websockets),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Mount("/graphiql-assets", StaticFiles(directory=STATIC / "graphiql")),
         ],
         lifespan=lifespan,
     )

@@ -10,15 +10,27 @@ import asyncpg
 
 from projections.registry import all_projections
 from service.auth import TokenVerifier
+from service.checkpoint import CheckpointSigner
 from service.codec import EventCodec
 from service.commands import Repository
 from service.database import create_pool, database_url
+from service.default_rule_sets import ensure_default_rule_sets
 from service.eventstore import EventStore
+from service.handlers.awards import AwardHandlers, AwardOpportunities
 from service.handlers.organisation import OrganisationHandlers
+from service.handlers.performance import PerformanceHandlers
+from service.handlers.performance_unit import UnitPerformanceHandlers
+from service.handlers.privacy import PrivacyHandlers
+from service.handlers.training import OpenNeedsView, TrainingHandlers
+from service.handlers.unit_staff import DirectoryStaff
 from service.identity import SubjectIds
+from service.keyring import KeyRing
+from service.log_feed import LogFeed
 from service.migrate import migrate
 from service.projector import Projector
 from service.settings import Settings
+from service.snapshots import SnapshotStore
+from service.transparency import TransparencyLog
 
 
 @dataclass
@@ -31,10 +43,28 @@ class Services:
     projector: Projector
     verifier: TokenVerifier
     ids: SubjectIds
+    transparency: TransparencyLog
+    keyring: KeyRing
+    privacy: PrivacyHandlers
+    feed: LogFeed
     organisation: OrganisationHandlers
+    training: TrainingHandlers
+    performance: PerformanceHandlers
+    unit_performance: UnitPerformanceHandlers
+    awards: AwardHandlers
 
     async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
         """Read-your-writes: wait until the views include this log position."""
+        await self.projector.wait_for(position, timeout)
+
+    async def positions(self) -> tuple[int, int]:
+        """(log head, position every view has reached): what a cached answer depends on."""
+        head = await self.store.head()
+        if not self.settings.run_projector:
+            await self.projector.load_positions()
+        return head, self.projector.reached
+
+    async def wait_for(self, position: int, timeout: float) -> None:
         await self.projector.wait_for(position, timeout)
 
 
@@ -43,13 +73,22 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     pool = await create_pool(url)
     async with pool.acquire() as conn:
         await migrate(conn)
-    store = EventStore(pool, EventCodec())
-    repo = Repository(store)
     ids = SubjectIds(settings.id_secret)
+    keyring = KeyRing(pool)
+    store = EventStore(pool, EventCodec(keyring), actor_id=ids.employee_id)
+    repo = Repository(store, SnapshotStore(pool, store.codec))
     projector = Projector(pool, store, all_projections(), inline=settings.run_projector)
     await projector.setup()
+    published = await ensure_default_rule_sets(repo) if settings.default_rule_sets else 0
+    if published and settings.run_projector:
+        # Projecting in this process: let the rule sets show before the first request.
+        await projector.catch_up()
+    signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
+    transparency = TransparencyLog(pool, signer, settings.log_origin)
+    performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
         projector.start()
+        transparency.start(settings.checkpoint_interval, settings.checkpoint_every)
     return Services(
         settings=settings,
         pool=pool,
@@ -57,11 +96,21 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         projector=projector,
         verifier=TokenVerifier(settings),
         ids=ids,
+        transparency=transparency,
+        keyring=keyring,
+        privacy=PrivacyHandlers(repo, ids, keyring),
+        feed=LogFeed(pool, store),
         organisation=OrganisationHandlers(repo, ids),
+        training=TrainingHandlers(repo, ids, OpenNeedsView(pool), AwardOpportunities(pool)),
+        performance=performance,
+        unit_performance=UnitPerformanceHandlers(repo, performance),
+        awards=AwardHandlers(repo, ids),
     )
 
 
 async def close_services(services: Services) -> None:
+    await services.transparency.stop()
+    await services.feed.close()
     await services.projector.stop()
     await services.store.close()
     await services.pool.close()

@@ -10,7 +10,9 @@ from uuid import UUID
 
 import asyncpg
 
+from service.codec import EventCodec
 from service.eventstore import EVENT_COLUMNS, record_from_row
+from service.hashchain import canonical_json
 from service.records import RecordedEvent
 
 # Payload fields that carry personal data (UU 27/2022): masked for readers without the right.
@@ -45,14 +47,14 @@ class TrailFilter:
 
 
 async def trail(
-    pool: asyncpg.Pool, where: TrailFilter, *, after: int, limit: int
+    pool: asyncpg.Pool, codec: EventCodec, where: TrailFilter, *, after: int, limit: int
 ) -> list[RecordedEvent]:
     """A page of the events that match, in log order, after a position (keyset)."""
     rows = await pool.fetch(
         f"SELECT {EVENT_COLUMNS} FROM events WHERE position > $1"
         " AND ($2::uuid IS NULL OR subject_id = $2 OR stream_id = $2)"
         " AND ($3::uuid IS NULL OR stream_id = $3)"
-        " AND ($4::text IS NULL OR metadata->>'actor' = $4)"
+        " AND ($4::text IS NULL OR metadata->>'actor_id' = $4 OR metadata->>'actor' = $4)"
         " AND ($5::text IS NULL OR event_type = $5)"
         " AND ($6::timestamptz IS NULL OR recorded_at >= $6)"
         " AND ($7::timestamptz IS NULL OR recorded_at <= $7)"
@@ -66,7 +68,12 @@ async def trail(
         where.until,
         limit,
     )
-    return [record_from_row(r) for r in rows]
+    events = [record_from_row(r) for r in rows]
+    if codec.keyring is not None:
+        await codec.keyring.prefetch(
+            [e.payload for e in events] + [canonical_json(e.metadata) for e in events]
+        )
+    return events
 
 
 def _plain(value: Any) -> Any:
@@ -80,13 +87,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def payload_json(recorded: RecordedEvent, *, personal: bool) -> dict[str, Any]:
+def payload_json(codec: EventCodec, recorded: RecordedEvent, *, personal: bool) -> dict[str, Any]:
     """An event's payload as JSON; personal fields masked unless the reader may see them."""
-    data = _plain(json.loads(recorded.payload))
+    data = _plain(json.loads(codec.open(recorded.payload)))
     data.pop("originator_topic", None)
     if not personal:
         data = _mask(data)
     return dict(data)
+
+
+ERASED = "[erased]"
+
+
+def actor_of(codec: EventCodec, metadata: dict[str, Any]) -> str:
+    """Who acted: the token subject, opened from its seal ("[erased]" once they are erased)."""
+    actor = metadata.get("actor", "")
+    if isinstance(actor, dict) and codec.keyring is not None:
+        opened = codec.keyring.open("actor", actor)
+        return str(opened) if opened is not None else ERASED
+    return str(actor)
 
 
 def _mask(value: Any) -> Any:

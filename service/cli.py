@@ -11,15 +11,22 @@ import uvicorn
 from rich.console import Console
 
 from service.application import running
+from service.audit_cli import audit_app
 from service.auth import Role, mint_token
 from service.database import create_pool, database_url
+from service.import_cli import import_app
+from service.logs import configure_logging
 from service.migrate import migrate as apply_migrations
+from service.projections_cli import projections_app
 from service.settings import Settings
 
 app = typer.Typer(
     help="kinerja: performance-based development of Salatiga's ASN.", no_args_is_help=True
 )
 console = Console(stderr=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(projections_app, name="projections")
+app.add_typer(import_app, name="import")
 
 
 @app.command()
@@ -31,11 +38,12 @@ def serve(
     from service.app import create_app
 
     settings = Settings.from_env()
+    configure_logging()
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
-        log_level="info",
+        log_config=None,
     )
 
 
@@ -80,6 +88,18 @@ def schema() -> None:
     from schema.root import sdl
 
     typer.echo(sdl(), nl=False)
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint of the log as it stands now and print the signed note."""
+    settings = Settings.from_env()
+
+    async def run() -> str:
+        async with running(settings, run_projector=False) as services:
+            return (await services.transparency.checkpoint()).note()
+
+    typer.echo(asyncio.run(run()), nl=False)
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
 from uuid import UUID
@@ -16,6 +17,8 @@ from eventsourcing.persistence import (
     Transcoding,
     UUIDAsHex,
 )
+
+from service.keyring import SEALED, KeyRing
 
 
 class DateAsISO(Transcoding):
@@ -50,9 +53,10 @@ def event_type_name(topic: str) -> str:
 
 
 class EventCodec:
-    """The one place where domain events cross into bytes."""
+    """The one place where domain events cross into bytes (personal fields sealed, if keyed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keyring: KeyRing | None = None) -> None:
+        self.keyring = keyring
         transcoder = JSONTranscoder()
         transcoder.register(UUIDAsHex())
         transcoder.register(DatetimeAsISO())
@@ -72,6 +76,28 @@ class EventCodec:
             effective_date=effective if isinstance(effective, date) else None,
         )
 
+    def owners(self, encoded: EncodedEvent, subject: UUID | None) -> set[UUID]:
+        """The people whose keys sealing this event needs."""
+        if self.keyring is None:
+            return set()
+        return self.keyring.owners(json.loads(encoded.payload), subject)
+
+    def seal(self, encoded: EncodedEvent, subject: UUID | None) -> EncodedEvent:
+        """The event with its personal fields sealed (their owners' keys must be loaded)."""
+        if self.keyring is None:
+            return encoded
+        state = json.loads(encoded.payload)
+        sealed = self.keyring.seal_state(state, subject)
+        if sealed == state:
+            return encoded
+        return replace(encoded, payload=_compact(sealed))
+
+    def open(self, payload: bytes) -> bytes:
+        """The payload with sealed fields opened (None where the owner was erased)."""
+        if self.keyring is None or SEALED.encode() not in payload:
+            return payload
+        return _compact(self.keyring.open_state(json.loads(payload)))
+
     def decode(
         self, stream_id: UUID, stream_version: int, topic: str, payload: bytes
     ) -> DomainEventProtocol[Any]:
@@ -79,6 +105,10 @@ class EventCodec:
             originator_id=stream_id,
             originator_version=stream_version,
             topic=topic,
-            state=payload,
+            state=self.open(payload),
         )
         return self._mapper.to_domain_event(stored)
+
+
+def _compact(state: dict[str, Any]) -> bytes:
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()

@@ -18,6 +18,7 @@ from service.records import (
     StreamWrite,
     VersionConflictError,
 )
+from service.snapshots import SnapshotStore
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -61,19 +62,25 @@ class CommandContext:
 class Repository:
     """Loads aggregates from their streams and saves their new events in one append."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, snapshots: SnapshotStore | None = None) -> None:
         self.store = store
+        self.snapshots = snapshots
+        # Which version each loaded aggregate came from, to know when a snapshot is due.
+        self._loaded_from: dict[UUID, int] = {}
 
     async def load(self, stream_id: UUID, kind: type[A]) -> A | None:
-        """The aggregate as its stream stands now, or None if the stream is empty."""
-        aggregate: Any = None
-        for recorded in await self.store.read_stream(stream_id):
+        """The aggregate as its stream stands now (from its snapshot on), or None if empty."""
+        aggregate: Any = await self.snapshots.latest(stream_id) if self.snapshots else None
+        since = aggregate.version if aggregate is not None else 0
+        for recorded in await self.store.read_stream(stream_id, after_version=since):
             event: Any = self.store.codec.decode(
                 recorded.stream_id, recorded.stream_version, recorded.topic, recorded.payload
             )
             aggregate = event.mutate(aggregate)
         if aggregate is not None and not isinstance(aggregate, kind):
             raise TypeError(f"stream {stream_id} holds a {type(aggregate).__name__}")
+        if aggregate is not None and len(self._loaded_from) < 10_000:
+            self._loaded_from[stream_id] = since
         return cast(A, aggregate)
 
     async def save(
@@ -90,12 +97,17 @@ class Repository:
             StreamWrite(stream_id=a.id, events=tuple(a.collect_events()), subject_id=subject_id)
             for a in aggregates
         ]
-        return await self.store.append(
+        appended = await self.store.append(
             [w for w in writes if w.events],
             ctx.metadata(reason),
             idempotency=ctx.idempotency(command),
             result=result,
         )
+        if self.snapshots is not None and not appended.replayed:
+            for aggregate in aggregates:
+                since = self._loaded_from.pop(aggregate.id, 0)
+                await self.snapshots.maybe_take(aggregate, since)
+        return appended
 
     async def replayed(self, ctx: CommandContext, command: str) -> AppendResult | None:
         """The first result of a retried mutation (same idempotency key), if any."""

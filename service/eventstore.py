@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,8 @@ from uuid import UUID
 import asyncpg
 
 from service.codec import EncodedEvent, EventCodec
-from service.hashchain import GENESIS, event_hash
+from service.hashchain import GENESIS, canonical_json, event_hash
+from service.metrics import EVENTS_APPENDED
 from service.pg import Connection
 from service.records import (
     AppendResult,
@@ -40,7 +41,7 @@ EVENT_COLUMNS = (
 @dataclass
 class _Request:
     writes: list[tuple[StreamWrite, list[EncodedEvent]]]
-    metadata: Metadata
+    metadata: dict[str, Any]
     key: IdempotencyKey | None
     result: dict[str, Any]
     future: asyncio.Future[AppendResult]
@@ -67,9 +68,18 @@ def record_from_row(row: asyncpg.Record) -> RecordedEvent:
 class EventStore:
     """Appends events with optimistic concurrency and reads them back in log order."""
 
-    def __init__(self, pool: asyncpg.Pool, codec: EventCodec, *, max_batch: int = 512) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        codec: EventCodec,
+        *,
+        max_batch: int = 512,
+        actor_id: Callable[[str], UUID] | None = None,
+    ) -> None:
         self._pool = pool
         self.codec = codec
+        # Maps a token subject to the person whose key seals it in metadata (staff act as NIPs).
+        self._actor_id = actor_id
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
@@ -93,12 +103,46 @@ class EventStore:
         encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
         if not any(events for _, events in encoded):
             raise ValueError("an append needs at least one event")
+        encoded, meta = await self._seal(encoded, metadata)
         loop = asyncio.get_running_loop()
-        request = _Request(encoded, metadata, idempotency, result or {}, loop.create_future())
+        request = _Request(encoded, meta, idempotency, result or {}, loop.create_future())
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_loop(), name="event-store-writer")
         await self._queue.put(request)
         return await request.future
+
+    async def _seal(
+        self, encoded: list[tuple[StreamWrite, list[EncodedEvent]]], metadata: Metadata
+    ) -> tuple[list[tuple[StreamWrite, list[EncodedEvent]]], dict[str, Any]]:
+        """Seal personal fields (and the acting person) under their owners' keys."""
+        keyring = self.codec.keyring
+        meta = metadata.to_json()
+        if keyring is None:
+            return encoded, meta
+        owners = {
+            o for w, evs in encoded for ev in evs for o in self.codec.owners(ev, w.subject_id)
+        }
+        actor = self._actor_id(metadata.actor) if self._actor_id and metadata.actor else None
+        if actor is not None:
+            owners.add(actor)
+        await keyring.ensure(owners)
+        sealed = [(w, [self.codec.seal(ev, w.subject_id) for ev in evs]) for w, evs in encoded]
+        if actor is not None:
+            meta["actor_id"] = str(actor)
+            meta["actor"] = keyring.seal(actor, "actor", metadata.actor)
+        return sealed, meta
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    async def prefetch(self, events: list[RecordedEvent]) -> list[RecordedEvent]:
+        """Load the keys the returned events' sealed fields need, so they decode."""
+        if self.codec.keyring is not None and events:
+            await self.codec.keyring.prefetch(
+                [e.payload for e in events] + [canonical_json(e.metadata) for e in events]
+            )
+        return events
 
     async def _write_loop(self) -> None:
         while True:
@@ -126,6 +170,7 @@ class EventStore:
             if isinstance(outcome, BaseException):
                 request.future.set_exception(outcome)
             else:
+                EVENTS_APPENDED.inc(len(request.rows))
                 request.future.set_result(outcome)
 
     async def _write_group(
@@ -178,7 +223,7 @@ class EventStore:
             if conflict is not None:
                 outcomes.append(conflict)
                 continue
-            meta = request.metadata.to_json()
+            meta = request.metadata
             for write, events in request.writes:
                 for ev in events:
                     position += 1
@@ -219,16 +264,17 @@ class EventStore:
         return AppendResult(row["position"], row["result"], replayed=True)
 
     async def read_stream(
-        self, stream_id: UUID, *, up_to_position: int | None = None
+        self, stream_id: UUID, *, after_version: int = 0, up_to_position: int | None = None
     ) -> list[RecordedEvent]:
-        """Every event of one stream in version order, optionally only up to a log position."""
+        """The events of one stream in version order, after a version, up to a log position."""
         rows = await self._pool.fetch(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = $1"
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $3"
             " AND ($2::bigint IS NULL OR position <= $2) ORDER BY stream_version",
             stream_id,
             up_to_position,
+            after_version,
         )
-        return [record_from_row(r) for r in rows]
+        return await self.prefetch([record_from_row(r) for r in rows])
 
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """A page of the log after a position, in position order."""
@@ -237,35 +283,12 @@ class EventStore:
             after,
             limit,
         )
-        return [record_from_row(r) for r in rows]
+        return await self.prefetch([record_from_row(r) for r in rows])
 
     async def head(self) -> int:
         """The last position in the log (0 when empty)."""
         value = await self._pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
         return int(value)
-
-    async def subscribe(
-        self, after: int = 0, *, poll_interval: float = 1.0, page: int = 500
-    ) -> AsyncIterator[RecordedEvent]:
-        """Every event after a position, then new ones as they commit (LISTEN, with polling)."""
-        wake = asyncio.Event()
-        conn = await self._pool.acquire()
-        listener = lambda *_: wake.set()  # noqa: E731 - asyncpg wants a plain callable
-        try:
-            await conn.add_listener(NOTIFY_CHANNEL, listener)
-            while True:
-                wake.clear()
-                events = await self.read_all(after, page)
-                for ev in events:
-                    yield ev
-                    after = ev.position
-                if len(events) < page:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wake.wait(), poll_interval)
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.remove_listener(NOTIFY_CHANNEL, listener)
-            await self._pool.release(conn)
 
 
 _STATE_SQL = """

@@ -141,12 +141,13 @@ class Projector:
                 if self._task is not None:
                     async with self._advanced:
                         await self._advanced.wait_for(lambda: self.reached >= position)
-                elif self._inline:
-                    await self.catch_up()
                 else:
-                    while self.reached < position:
+                    while True:
+                        # Inline: apply what is there; a worker elsewhere: watch its checkpoints.
+                        await (self.catch_up() if self._inline else self.load_positions())
+                        if self.reached >= position:
+                            break
                         await asyncio.sleep(0.02)
-                        await self.load_positions()
         except TimeoutError:
             raise ProjectionTimeout(
                 f"the views have not reached log position {position} within {timeout:g} s"

@@ -37,6 +37,15 @@ class Settings:
     graphiql: bool
     run_projector: bool
     log_origin: str
+    log_key_file: Path
+    checkpoint_interval: float
+    checkpoint_every: int
+    max_body_bytes: int
+    rate_per_second: float
+    rate_burst: int
+    allow_list_file: Path | None
+    min_position_timeout: float
+    default_rule_sets: bool = True
 
     @property
     def production(self) -> bool:
@@ -68,4 +77,15 @@ class Settings:
             graphiql=env.get("KINERJA_GRAPHIQL", "0" if mode == "production" else "1") == "1",
             run_projector=env.get("KINERJA_PROJECTOR", "inprocess") == "inprocess",
             log_origin=env.get("KINERJA_LOG_ORIGIN", "kinerja.salatiga.go.id/log"),
+            log_key_file=Path(env.get("KINERJA_LOG_KEY_FILE", str(data_dir / "log-signing.key"))),
+            checkpoint_interval=float(env.get("KINERJA_CHECKPOINT_SECONDS", "60")),
+            checkpoint_every=int(env.get("KINERJA_CHECKPOINT_EVENTS", "1000")),
+            max_body_bytes=int(env.get("KINERJA_MAX_BODY_BYTES", "1000000")),
+            rate_per_second=float(env.get("KINERJA_RATE_PER_SECOND", "50")),
+            rate_burst=int(env.get("KINERJA_RATE_BURST", "200")),
+            min_position_timeout=float(env.get("KINERJA_MIN_POSITION_TIMEOUT", "5")),
+            default_rule_sets=env.get("KINERJA_DEFAULT_RULE_SETS", "1") == "1",
+            allow_list_file=Path(env["KINERJA_ALLOWLIST_FILE"])
+            if env.get("KINERJA_ALLOWLIST_FILE")
+            else None,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import tempfile
@@ -12,6 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import uvicorn
 
 from projections.registry import all_projections
 from service.application import Services, build_services, close_services
@@ -86,6 +88,8 @@ def settings(tmp_path: Path) -> Settings:
             "KINERJA_JWT_SECRET": "test-secret-" + "x" * 32,
             "KINERJA_ID_SECRET": "test-id-secret",
             "KINERJA_ENV": "test",
+            # An empty log, so positions in tests start at 1; tests/*/test_awards* turn it on.
+            "KINERJA_DEFAULT_RULE_SETS": "0",
         }
     )
 
@@ -107,6 +111,30 @@ async def client(settings: Settings, services: Services) -> AsyncIterator[httpx.
     transport = httpx.ASGITransport(app=create_app(settings, services))
     async with httpx.AsyncClient(transport=transport, base_url="http://kinerja.test") as http:
         yield http
+
+
+@pytest.fixture
+async def live_url(settings: Settings, services: Services) -> AsyncIterator[str]:
+    """The app served by a real uvicorn on a free loopback port."""
+    from service.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings, services),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(250):
+        if server.started:
+            break
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
 
 
 class Tokens:

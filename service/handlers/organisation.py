@@ -71,6 +71,7 @@ class OrganisationHandlers:
             supervisor = await self._existing_employee(
                 registration.supervisor_nip, "supervisorNip", missing_is_invalid=True
             )
+            supervisor.require_active()
             registration.supervisor_id = supervisor.id
         stream_id = self.ids.employee_id(registration.nip.value)
         if await self.repo.load(stream_id, Employee) is not None:
@@ -117,7 +118,8 @@ class OrganisationHandlers:
         supervisor = await self._existing_employee(
             supervisor_nip, "supervisorNip", missing_is_invalid=True
         )
-        employee.assign_supervisor(supervisor.id, supervisor.nip, ctx.now)
+        supervisor.require_active()
+        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), ctx.now)
         return await self.repo.save(
             ctx,
             "assignSupervisor",

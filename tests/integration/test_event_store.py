@@ -41,7 +41,7 @@ async def test_concurrent_appenders_get_gap_free_positions_and_a_valid_chain(
     received: list[RecordedEvent] = []
 
     async def subscriber() -> None:
-        async for event in services.store.subscribe(0, poll_interval=0.2):
+        async for event in services.feed.follow(0, poll_interval=0.2):
             received.append(event)
             if len(received) == 200:
                 return

@@ -1,0 +1,44 @@
+"""Views as the log stood at a past moment (transaction time), for auditors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from projections import directory
+from projections.directory import EmployeeView
+from schema.context import Info
+from schema.organisation import EmployeeType
+from service.auth import Role
+from service.history import replay_subject
+
+HISTORY_READERS = (Role.AUDITOR, Role.ADMIN, Role.INSPECTOR, Role.HR)
+
+
+async def _employee_as_of(
+    info: Info, nip: str, at: datetime | None, position: int | None
+) -> EmployeeType | None:
+    info.context.reader(*HISTORY_READERS)
+    services = info.context.services
+    subject = services.ids.employee_id(nip.strip())
+    memory = await replay_subject(
+        services.store, services.projector.projections, subject, until=at, position=position
+    )
+    row = memory.get(directory.EMPLOYEES.name, (subject,))
+    if row is None:
+        return None
+    return EmployeeType(view=EmployeeView.from_row(row), as_of=memory)
+
+
+@strawberry.type
+class HistoryQuery:
+    @strawberry.field(description="The employee as the log stood at that moment; null before.")
+    async def employee_as_of(self, info: Info, nip: str, at: datetime) -> EmployeeType | None:
+        return await _employee_as_of(info, nip, at, None)
+
+    @strawberry.field(description="The employee as the log stood at that position; null before.")
+    async def employee_at_position(
+        self, info: Info, nip: str, position: int
+    ) -> EmployeeType | None:
+        return await _employee_as_of(info, nip, None, position)

@@ -1,0 +1,307 @@
+"""Performance management: evaluation types, the performance fields of employees and units."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+
+from domain.distribution import OrganizationPredicate
+from domain.evaluation import EvaluationStatus
+from domain.rating import CoreValue, Period, PotentialLevel, Predicate, Rating
+from projections import performance_reads as reads
+from projections import unit_view
+from projections.directory import EmployeeView
+from projections.performance_reads import EvaluationStep, EvaluationView
+from schema.context import STAFF_AND_PARTNERS, Info
+
+if TYPE_CHECKING:
+    from schema.organisation import EmployeeType
+
+RatingEnum = strawberry.enum(Rating, description="Above, as or below expectation.")
+PredicateEnum = strawberry.enum(Predicate, description="Predikat kinerja, derived from ratings.")
+PeriodEnum = strawberry.enum(Period, description="A quarter (TRIWULAN_I..IV) or the year.")
+CoreValueEnum = strawberry.enum(CoreValue, description="The seven BerAKHLAK core values.")
+PotentialLevelEnum = strawberry.enum(PotentialLevel, description="Potential (talent 9-box).")
+OrganizationPredicateEnum = strawberry.enum(
+    OrganizationPredicate, description="A unit's organisation predicate."
+)
+EvaluationStatusEnum = strawberry.enum(EvaluationStatus, description="Evaluation lifecycle.")
+
+Loads = Callable[[list[Any]], Awaitable[list[Any]]]
+
+
+def loader(info: Info, name: str, load: Loads) -> DataLoader[Any, Any]:
+    """A per-request DataLoader of this name, created on first use."""
+    found = info.context.loaders.get(name)
+    if found is None:
+        found = info.context.loaders[name] = DataLoader(load_fn=load)
+    return found
+
+
+def _by_employee(info: Info, name: str, query: Any, default: Any) -> DataLoader[Any, Any]:
+    async def load(ids: list[UUID]) -> list[Any]:
+        found = await query(info.context.services.pool, ids)
+        return [found.get(i, default) for i in ids]
+
+    return loader(info, name, load)
+
+
+@strawberry.type(name="EvaluationEvent", description="One event in an evaluation's history.")
+class EvaluationEventType:
+    step: strawberry.Private[EvaluationStep]
+    personal: strawberry.Private[bool]
+
+    @strawberry.field
+    def position(self) -> int:
+        return self.step.position
+
+    @strawberry.field(description="Submitted, Corrected, Finalised, ObjectionFiled, ...")
+    def type(self) -> str:
+        return self.step.event_type
+
+    @strawberry.field
+    def recorded_at(self) -> datetime:
+        return self.step.recorded_at
+
+    @strawberry.field
+    def actor_role(self) -> str | None:
+        return self.step.actor_role
+
+    @strawberry.field
+    def status(self) -> EvaluationStatusEnum:  # type: ignore[valid-type]
+        return EvaluationStatus(self.step.status)
+
+    @strawberry.field
+    def predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
+        return Predicate(self.step.predicate) if self.step.predicate else None
+
+    @strawberry.field(description="Why (corrections, objections); personal data.")
+    def reason(self) -> str | None:
+        return self.step.reason if self.personal else None
+
+
+@strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
+class EvaluationType:
+    view: strawberry.Private[EvaluationView]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.view.id))
+
+    @strawberry.field
+    def year(self) -> int:
+        return self.view.year
+
+    @strawberry.field
+    def period(self) -> PeriodEnum:  # type: ignore[valid-type]
+        return Period(self.view.period)
+
+    @strawberry.field
+    def status(self) -> EvaluationStatusEnum:  # type: ignore[valid-type]
+        return EvaluationStatus(self.view.status)
+
+    @strawberry.field(description="Derived from the matrix when finalised; null before.")
+    def predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
+        return Predicate(self.view.predicate) if self.view.predicate else None
+
+    @strawberry.field(description="The predicate an upheld objection revised.")
+    def previous_predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
+        p = self.view.previous_predicate
+        return Predicate(p) if p else None
+
+    @strawberry.field
+    def suggested_results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
+        return Rating(self.view.suggested_results_rating)
+
+    @strawberry.field
+    def results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
+        return Rating(self.view.results_rating)
+
+    @strawberry.field
+    def behaviour_rating(self) -> RatingEnum:  # type: ignore[valid-type]
+        return Rating(self.view.behaviour_rating)
+
+    @strawberry.field(description="Competency areas to develop.")
+    def development_needs(self) -> list[str]:
+        return list(self.view.development_needs)
+
+    @strawberry.field(description="Version of the distribution rules used (annual only).")
+    def distribution_rule_version(self) -> int | None:
+        return self.view.distribution_rule_version
+
+    @strawberry.field(description="Finalised outside the bounds under a recorded override.")
+    def flagged(self) -> bool:
+        return self.view.distribution_flagged
+
+    @strawberry.field
+    def override_justification(self) -> str | None:
+        return self.view.override_justification
+
+    @strawberry.field
+    def finalised_on(self) -> date | None:
+        return self.view.finalised_on
+
+    @strawberry.field(description="Stream version: pass it as `expectedVersion`.")
+    def version(self) -> int:
+        return self.view.version
+
+    @strawberry.field
+    async def employee(
+        self, info: Info
+    ) -> Annotated[EmployeeType, strawberry.lazy("schema.organisation")] | None:
+        from schema.organisation import EmployeeType
+
+        view = await info.context.loaders["employee"].load(self.view.employee_id)
+        return EmployeeType(view=view) if view else None
+
+    @strawberry.field(description="Every event of this evaluation, in log order.")
+    async def history(self, info: Info) -> list[EvaluationEventType]:
+        steps = await reads.history(info.context.services.pool, self.view.id)
+        view = await info.context.loaders["employee"].load(self.view.employee_id)
+        personal = info.context.sees_personal_data(view.nip if view else None)
+        return [EvaluationEventType(step=s, personal=personal) for s in steps]
+
+
+@strawberry.type(name="EmployeePerformance")
+class EmployeePerformanceFields:
+    """The performance fields of Employee (composed into it in schema/organisation.py)."""
+
+    view: strawberry.Private[EmployeeView]
+
+    @strawberry.field(description="Evaluations by year and period.")
+    async def evaluations(self, info: Info) -> list[EvaluationType]:
+        found = await _by_employee(info, "evaluations", reads.evaluations_of, []).load(self.view.id)
+        return [EvaluationType(view=v) for v in found]
+
+    @strawberry.field(description="The predicate of the latest final evaluation.")
+    async def current_predicate(self, info: Info) -> PredicateEnum | None:  # type: ignore[valid-type]
+        standing = await _standing(info, self.view.id)
+        return Predicate(standing.current_predicate) if standing.current_predicate else None
+
+    @strawberry.field(description="The latest recorded potential level.")
+    async def potential_level(self, info: Info) -> PotentialLevelEnum | None:  # type: ignore[valid-type]
+        standing = await _standing(info, self.view.id)
+        return PotentialLevel(standing.potential_level) if standing.potential_level else None
+
+    @strawberry.field(description="Talent 9-box (1 low/low .. 9 high/high); null if unknown.")
+    async def talent_box(self, info: Info) -> int | None:
+        return (await _standing(info, self.view.id)).talent_box
+
+    @strawberry.field(description="Open development needs (competency areas).")
+    async def development_needs(self, info: Info) -> list[str]:
+        found: list[str] = await _by_employee(info, "needs", reads.open_needs, []).load(
+            self.view.id
+        )
+        return found
+
+
+async def _standing(info: Info, employee_id: UUID) -> reads.Standing:
+    none = reads.Standing(None, None, None)
+    found: reads.Standing = await _by_employee(info, "standings", reads.standings, none).load(
+        employee_id
+    )
+    return found
+
+
+@strawberry.type(description="How many final evaluations have one predicate.")
+class PredicateCount:
+    predicate: PredicateEnum  # type: ignore[valid-type]
+    count: int
+
+
+@strawberry.type(description="A recorded distribution override.")
+class DistributionOverride:
+    justification: str
+    recorded_at: str
+    actor_role: str | None
+
+
+@strawberry.type(description="A unit's performance year: organisation predicate and overrides.")
+class UnitPerformanceYear:
+    year: int
+    organization_predicate: OrganizationPredicateEnum | None  # type: ignore[valid-type]
+    overrides: list[DistributionOverride]
+    flagged_evaluations: int
+
+
+@strawberry.type(name="UnitPerformance")
+class UnitPerformanceFields:
+    """The performance fields of Unit (composed into it in schema/organisation.py)."""
+
+    code: str
+
+    @strawberry.field(description="Final predicates of the unit in a year and period.")
+    async def distribution(
+        self,
+        info: Info,
+        year: int,
+        period: PeriodEnum,  # type: ignore[valid-type]
+    ) -> list[PredicateCount]:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        counts = await unit_view.distribution(
+            info.context.services.pool, self.code, year, Period(period).value
+        )
+        return [PredicateCount(predicate=p, count=n) for p, n in counts]
+
+    @strawberry.field(description="Final evaluations / active employees (0..1).")
+    async def completion_rate(
+        self,
+        info: Info,
+        year: int,
+        period: PeriodEnum,  # type: ignore[valid-type]
+    ) -> float:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        final, active = await unit_view.completion(
+            info.context.services.pool, self.code, year, Period(period).value
+        )
+        return final / active if active else 0.0
+
+    @strawberry.field(description="The unit's year: organisation predicate and overrides.")
+    async def performance_year(self, info: Info, year: int) -> UnitPerformanceYear | None:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        found = await unit_view.unit_year(info.context.services.pool, self.code, year)
+        if found is None:
+            return None
+        org = found.organization_predicate
+        return UnitPerformanceYear(
+            year=found.year,
+            organization_predicate=OrganizationPredicate(org) if org else None,
+            overrides=[
+                DistributionOverride(
+                    justification=o.justification,
+                    recorded_at=o.recorded_at,
+                    actor_role=o.actor_role,
+                )
+                for o in found.overrides
+            ],
+            flagged_evaluations=found.flagged,
+        )
+
+
+async def readable_evaluation(info: Info, evaluation_id: str) -> EvaluationType | None:
+    """The evaluation if it exists and the caller may read its employee."""
+    try:
+        stream_id = UUID(evaluation_id.strip())
+    except ValueError:
+        raise GraphQLError("not a valid id", extensions={"code": "BAD_USER_INPUT"}) from None
+    view = await reads.evaluation_by_id(info.context.services.pool, stream_id)
+    if view is None:
+        return None
+    employee = await info.context.loaders["employee"].load(view.employee_id)
+    if employee is None or not info.context.may_read_employee(employee):
+        return None
+    return EvaluationType(view=view)
+
+
+@strawberry.type
+class PerformanceQuery:
+    @strawberry.field(description="One evaluation with its history, or null.")
+    async def evaluation(self, info: Info, id: strawberry.ID) -> EvaluationType | None:
+        info.context.reader()
+        return await readable_evaluation(info, str(id))

@@ -1,0 +1,279 @@
+"""Competency development: the training catalogue, completions and the JP ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.training import TrainingKind
+from projections import catalogue, directory, jp_ledger
+from projections.catalogue import ProgramView
+from projections.directory import EmployeeView
+from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
+from schema.context import Info, decode_cursor, encode_cursor, page_size
+from schema.organisation import EmployeeType, PageInfo
+
+TrainingKindEnum = strawberry.enum(
+    TrainingKind, description="Kind of development: classical or non-classical (PP 17/2020)."
+)
+
+
+@strawberry.type(name="TrainingProgram", description="A programme of the training catalogue.")
+class TrainingProgramType:
+    view: strawberry.Private[ProgramView]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.view.id))
+
+    @strawberry.field
+    def code(self) -> str:
+        return self.view.code
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.view.title
+
+    @strawberry.field
+    def kind(self) -> TrainingKindEnum:  # type: ignore[valid-type]
+        return TrainingKind(self.view.kind)
+
+    @strawberry.field(description="Classroom-style (PELATIHAN, WORKSHOP, SEMINAR, KURSUS).")
+    def classical(self) -> bool:
+        return TrainingKind(self.view.kind).classical
+
+    @strawberry.field
+    def competency_area(self) -> str:
+        return self.view.competency_area
+
+    @strawberry.field(description="JP (jam pelajaran) a completion earns by default.")
+    def jp(self) -> int:
+        return self.view.jp
+
+    @strawberry.field
+    def provider(self) -> str:
+        return self.view.provider
+
+    @strawberry.field(description="The sector it is meant for (health, education...), if any.")
+    def sector(self) -> str | None:
+        return self.view.sector
+
+    @strawberry.field(description="Advanced training (pelatihan lanjutan): needs an opportunity.")
+    def advanced(self) -> bool:
+        return self.view.advanced
+
+    @strawberry.field
+    def retired(self) -> bool:
+        return self.view.retired
+
+    @strawberry.field(description="Distinct employees enrolled in it or having completed it.")
+    def participants(self) -> int:
+        return self.view.participants
+
+    @strawberry.field
+    def enrolments(self) -> int:
+        return self.view.enrolments
+
+    @strawberry.field(description="Completions that count (revoked ones excluded).")
+    def completions(self) -> int:
+        return self.view.completions
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.view.version
+
+
+@strawberry.type
+class TrainingProgramEdge:
+    cursor: str
+    node: TrainingProgramType
+
+
+@strawberry.type(description="A page of the catalogue in code order (keyset cursors).")
+class TrainingProgramConnection:
+    edges: list[TrainingProgramEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(name="JpLedgerEntry", description="One completion of a ledger year.")
+class JpLedgerEntryType:
+    completion_id: strawberry.ID
+    program_id: strawberry.ID
+    program_code: str
+    jp: int
+    completed_on: date
+    certificate_number: str
+    revoked: bool = strawberry.field(description="Revoked: listed, but not counted.")
+
+    @classmethod
+    def of(cls, e: JpEntryView) -> JpLedgerEntryType:
+        return cls(
+            completion_id=strawberry.ID(str(e.completion_id)),
+            program_id=strawberry.ID(str(e.program_id)),
+            program_code=e.program_code,
+            jp=e.jp,
+            completed_on=e.completed_on,
+            certificate_number=e.certificate_number,
+            revoked=e.revoked,
+        )
+
+
+@strawberry.type(name="JpLedger", description="An employee's JP in one year against the rules.")
+class JpLedgerType:
+    year: int
+    earned: int = strawberry.field(description="JP of the completions that count.")
+    required: int = strawberry.field(description="The yearly minimum (PNS); 0 without one.")
+    cap: int | None = strawberry.field(description="The yearly maximum (PPPK), if any.")
+    remaining: int = strawberry.field(description="JP still needed to meet the minimum.")
+    compliant: bool = strawberry.field(description="The yearly minimum is met.")
+    above_cap: bool = strawberry.field(description="More JP than the cap: flagged, not refused.")
+    rule_version: int = strawberry.field(description="Version of the JP rule set applied.")
+    entries: list[JpLedgerEntryType]
+
+    @classmethod
+    def of(cls, v: JpLedgerView) -> JpLedgerType:
+        return cls(
+            year=v.year,
+            earned=v.earned,
+            required=v.required,
+            cap=v.cap,
+            remaining=v.remaining,
+            compliant=v.compliant,
+            above_cap=v.above_cap,
+            rule_version=v.rule_version,
+            entries=[JpLedgerEntryType.of(e) for e in v.entries],
+        )
+
+
+@strawberry.type(name="JpCompliance", description="A unit's JP compliance in one year.")
+class JpComplianceType:
+    unit_code: str
+    year: int
+    employees: int = strawberry.field(description="Current employees with a yearly minimum.")
+    compliant: int = strawberry.field(description="Of them, those who met it.")
+    above_cap: int = strawberry.field(description="Employees above their cap (flagged).")
+    rate: float | None = strawberry.field(description="compliant / employees (0..1).")
+
+    @classmethod
+    def of(cls, v: JpComplianceView) -> JpComplianceType:
+        return cls(
+            unit_code=v.unit_code,
+            year=v.year,
+            employees=v.employees,
+            compliant=v.compliant,
+            above_cap=v.above_cap,
+            rate=v.rate,
+        )
+
+
+@strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
+class TrainingCompletionType:
+    view: strawberry.Private[CompletionView]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.view.id))
+
+    @strawberry.field
+    async def program(self, info: Info) -> TrainingProgramType | None:
+        found = await catalogue.program_by_id(info.context.services.pool, self.view.program_id)
+        return TrainingProgramType(view=found) if found else None
+
+    @strawberry.field
+    async def employee(self, info: Info) -> EmployeeType | None:
+        view = await info.context.loaders["employee"].load(self.view.employee_id)
+        return EmployeeType(view=view) if view else None
+
+    @strawberry.field
+    def jp(self) -> int:
+        return self.view.jp
+
+    @strawberry.field(description="The completion date: the ledger year it counts to.")
+    def completed_on(self) -> date:
+        return self.view.completed_on
+
+    @strawberry.field
+    def certificate_number(self) -> str:
+        return self.view.certificate_number
+
+    @strawberry.field
+    def score(self) -> float | None:
+        return self.view.score
+
+    @strawberry.field
+    def revoked(self) -> bool:
+        return self.view.revoked
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.view.version
+
+
+@strawberry.type(name="TrainingEnrolment", description="An employee's enrolment in a programme.")
+class TrainingEnrolmentType:
+    id: strawberry.ID
+    program: TrainingProgramType
+    development_need: str | None
+
+
+def check_year(year: int) -> int:
+    """A ledger year within reason, or a BAD_USER_INPUT error."""
+    if not 1990 <= year <= 2100:
+        raise GraphQLError(
+            "year must be between 1990 and 2100", extensions={"code": "BAD_USER_INPUT"}
+        )
+    return year
+
+
+async def ledger_of(info: Info, view: EmployeeView, year: int) -> JpLedgerType:
+    """The JP ledger of an employee the caller may read."""
+    found = await jp_ledger.ledger(
+        info.context.services.pool, view.id, check_year(year), view.employment_type
+    )
+    return JpLedgerType.of(found)
+
+
+async def unit_compliance(info: Info, unit_code: str, year: int) -> JpComplianceType:
+    """The unit's JP compliance of the year."""
+    found = await jp_ledger.unit_compliance(info.context.services.pool, unit_code, check_year(year))
+    return JpComplianceType.of(found)
+
+
+@strawberry.type
+class TrainingQuery:
+    @strawberry.field(description="The training catalogue in code order.")
+    async def training_programs(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> TrainingProgramConnection:
+        info.context.reader()
+        size = page_size(first)
+        views = await catalogue.programs_page(
+            info.context.services.pool,
+            after_code=decode_cursor("program", after),
+            limit=size + 1,
+        )
+        edges = [
+            TrainingProgramEdge(
+                cursor=encode_cursor("program", v.code), node=TrainingProgramType(view=v)
+            )
+            for v in views[:size]
+        ]
+        return TrainingProgramConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(views) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="An employee's JP ledger of a year (staff, or the employee).")
+    async def jp_ledger(self, info: Info, nip: str, year: int) -> JpLedgerType:
+        info.context.reader()
+        view = await directory.employee_by_nip(info.context.services.pool, nip.strip())
+        if view is None or not info.context.may_read_employee(view):
+            raise GraphQLError(
+                f"no employee with NIP {nip.strip()} is visible to you",
+                extensions={"code": "NOT_FOUND"},
+            )
+        return await ledger_of(info, view, year)

@@ -1,0 +1,143 @@
+"""Per-subject AES-GCM keys: personal fields sealed under their owner's key; erasure destroys it.
+
+A sealed field is stored as `{"_pii_": "<owner uuid>", "c": "<base64 nonce || ciphertext>"}`; the
+additional data binds it to its owner and field name, so a sealed value cannot be moved elsewhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from domain.personal_data import PERSONAL_FIELDS, SUBJECT
+
+SEALED = "_pii_"
+_SEALED_OWNER = re.compile(rb'"_pii_":\s*"([0-9a-f-]{36})"')
+_CACHE_SECONDS = 30.0
+
+
+class KeyRing:
+    """Loads, creates and destroys subject keys; seals and opens personal fields."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._keys: dict[UUID, tuple[bytes | None, float]] = {}
+
+    def _cached(self, subject: UUID) -> bytes | None:
+        entry = self._keys.get(subject)
+        return entry[0] if entry else None
+
+    def _fresh(self, subject: UUID) -> bool:
+        entry = self._keys.get(subject)
+        return entry is not None and time.monotonic() - entry[1] < _CACHE_SECONDS
+
+    async def ensure(self, subjects: Iterable[UUID]) -> None:
+        """Create keys for owners that have none; load the others (erased ones stay None)."""
+        # Sorted, so concurrent callers lock the same rows in the same order.
+        wanted = sorted(s for s in set(subjects) if not self._fresh(s))
+        if not wanted:
+            return
+        keys = [AESGCM.generate_key(bit_length=256) for _ in wanted]
+        # A conflicting row answers with its stored key (or NULL once erased), never ours.
+        rows = await self._pool.fetch(
+            "INSERT INTO subject_keys (subject_id, key)"
+            " SELECT * FROM unnest($1::uuid[], $2::bytea[])"
+            " ON CONFLICT (subject_id) DO UPDATE SET subject_id = EXCLUDED.subject_id"
+            " RETURNING subject_id, key",
+            wanted,
+            keys,
+        )
+        found: dict[UUID, bytes | None] = {r["subject_id"]: r["key"] for r in rows}
+        now = time.monotonic()
+        for subject in wanted:
+            key = found.get(subject)
+            self._keys[subject] = (bytes(key) if key is not None else None, now)
+
+    async def prefetch(self, payloads: Iterable[bytes]) -> None:
+        """Load the keys every sealed field in these payloads needs (never creates keys)."""
+        owners = {UUID(m.decode()) for p in payloads for m in _SEALED_OWNER.findall(p)}
+        wanted = [o for o in owners if not self._fresh(o)]
+        if not wanted:
+            return
+        rows = await self._pool.fetch(
+            "SELECT subject_id, key FROM subject_keys WHERE subject_id = ANY($1::uuid[])", wanted
+        )
+        stored = {r["subject_id"]: r["key"] for r in rows}
+        now = time.monotonic()
+        for owner in wanted:
+            key = stored.get(owner)
+            self._keys[owner] = (bytes(key) if key is not None else None, now)
+
+    async def destroy(self, subject: UUID) -> None:
+        """Erase a subject: their key is gone for good, here and in the database."""
+        await self._pool.execute(
+            "INSERT INTO subject_keys (subject_id, key, erased_at) VALUES ($1, NULL, now())"
+            " ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = now()",
+            subject,
+        )
+        self._keys[subject] = (None, time.monotonic())
+
+    def seal(self, owner: UUID, field: str, value: Any) -> dict[str, str]:
+        """A personal value sealed under its owner's key (an erased owner's value is dropped)."""
+        key = self._cached(owner)
+        if key is None:
+            return {SEALED: str(owner), "c": ""}
+        nonce = os.urandom(12)
+        plain = json.dumps(value, ensure_ascii=False).encode()
+        sealed = AESGCM(key).encrypt(nonce, plain, f"{owner}:{field}".encode())
+        return {SEALED: str(owner), "c": base64.b64encode(nonce + sealed).decode()}
+
+    def open(self, field: str, sealed: dict[str, str]) -> Any:
+        """The plain value, or None when the owner has been erased."""
+        owner = UUID(sealed[SEALED])
+        key = self._cached(owner)
+        if key is None or not sealed.get("c"):
+            return None
+        raw = base64.b64decode(sealed["c"])
+        plain = AESGCM(key).decrypt(raw[:12], raw[12:], f"{owner}:{field}".encode())
+        return json.loads(plain)
+
+    def owners(self, state: dict[str, Any], subject: UUID | None) -> set[UUID]:
+        """Whose keys sealing this payload needs."""
+        found = set()
+        for field, owner_field in PERSONAL_FIELDS.items():
+            if field in state and state[field] is not None:
+                owner = _owner(state, owner_field, subject)
+                if owner is not None:
+                    found.add(owner)
+        return found
+
+    def seal_state(self, state: dict[str, Any], subject: UUID | None) -> dict[str, Any]:
+        """The payload with every personal field sealed under its owner's key."""
+        sealed = dict(state)
+        for field, owner_field in PERSONAL_FIELDS.items():
+            if field in sealed and sealed[field] is not None:
+                owner = _owner(state, owner_field, subject)
+                if owner is not None:
+                    sealed[field] = self.seal(owner, field, sealed[field])
+        return sealed
+
+    def open_state(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The payload with every sealed field opened (None where the owner was erased)."""
+        return {
+            k: self.open(k, v) if isinstance(v, dict) and SEALED in v else v
+            for k, v in state.items()
+        }
+
+
+def _owner(state: dict[str, Any], owner_field: str, subject: UUID | None) -> UUID | None:
+    if owner_field == SUBJECT:
+        return subject
+    value = state.get(owner_field)
+    if isinstance(value, dict) and "_data_" in value:  # the transcoder's UUID form
+        value = value["_data_"]
+    return UUID(str(value)) if value else None

@@ -1,0 +1,18 @@
+"""Prometheus metrics of the service (served at /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+REQUESTS = Counter(
+    "kinerja_graphql_requests_total",
+    "GraphQL requests by operation and status",
+    ["operation", "status"],
+)
+LATENCY = Histogram(
+    "kinerja_graphql_request_seconds", "GraphQL request latency by operation", ["operation"]
+)
+ERRORS = Counter("kinerja_graphql_errors_total", "GraphQL errors by code", ["code"])
+EVENTS_APPENDED = Counter("kinerja_events_appended_total", "Events appended to the log")
+PROJECTION_LAG = Gauge("kinerja_projection_lag_events", "Events the views are behind the log")
+CACHE = Counter("kinerja_response_cache_total", "Response cache lookups", ["result"])

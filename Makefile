@@ -23,8 +23,8 @@ run: setup
 test: setup lint typecheck contracts pytest
 
 lint: setup
-	$(BIN)/ruff check domain service schema projections tests bench
-	$(BIN)/ruff format --check domain service schema projections tests bench
+	$(BIN)/ruff check domain service schema projections tests bench examples
+	$(BIN)/ruff format --check domain service schema projections tests bench examples
 
 typecheck: setup
 	$(BIN)/mypy

@@ -165,7 +165,9 @@ class UnitYear(Aggregate):
     ) -> DistributionOutcome:
         """The distribution with this predicate counted; refused outside unless overridden."""
         after = dict(self.predicates, **{str(employee_id): predicate})
-        org = self.organization_predicate
+        # A snapshot restores the enum as its plain string: coerce it back.
+        raw = self.organization_predicate
+        org = None if raw is None else OrganizationPredicate(raw)
         violations: list[str] = []
         if org is not None:
             # Minimum bounds only apply once every employee of the unit has a final annual result.

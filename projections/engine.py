@@ -32,12 +32,13 @@ class Table:
     def key_of(self, row: Mapping[str, Any]) -> Key:
         return tuple(row[k] for k in self.key)
 
-    def ddl(self, physical: str | None = None) -> list[str]:
+    def ddl(self, physical: str | None = None, *, temporary: bool = False) -> list[str]:
         """CREATE statements for this table under a physical name (the live one by default)."""
         name = physical or self.name
         cols = ", ".join(f"{c} {t}" for c, t in self.columns)
+        kind = "TEMPORARY TABLE" if temporary else "TABLE"
         statements = [
-            f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
+            f"CREATE {kind} IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
         ]
         for i, index in enumerate(self.indexes):
             statements.append(f"CREATE INDEX IF NOT EXISTS {name}_ix{i} ON {name} {index}")

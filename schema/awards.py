@@ -234,7 +234,7 @@ class EmployeeAwardFields:
 
     @strawberry.field(description="Award cases of the employee, oldest first.")
     async def awards(self, info: Info) -> list[AwardDecisionType]:
-        found = await _awards_of(info, self.view.id)
+        found = await _awards_of(info, self.view.id, self)
         return [AwardDecisionType(view=v) for v in found]
 
     @strawberry.field(description="Advanced training opened by PRIORITAS_PENGEMBANGAN_KOMPETENSI.")
@@ -243,7 +243,7 @@ class EmployeeAwardFields:
     ) -> AdvancedTrainingOpportunityType | None:
         granted = [
             v
-            for v in await _awards_of(info, self.view.id)
+            for v in await _awards_of(info, self.view.id, self)
             if v.kind == AwardKind.PRIORITAS_PENGEMBANGAN_KOMPETENSI
             and v.status == AwardStatus.GRANTED
             and v.decided_at is not None
@@ -257,10 +257,12 @@ class EmployeeAwardFields:
         )
 
 
-async def _awards_of(info: Info, employee_id: UUID) -> list[views.AwardView]:
+async def _awards_of(info: Info, employee_id: UUID, owner: object = None) -> list[views.AwardView]:
+    db = info.context.db_for(owner)
+
     async def load(ids: list[UUID]) -> list[list[views.AwardView]]:
-        found = await views.awards_of(info.context.services.pool, ids)
+        found = await views.awards_of(db, ids)
         return [found.get(i, []) for i in ids]
 
-    result: list[views.AwardView] = await loader(info, "awards", load).load(employee_id)
+    result: list[views.AwardView] = await loader(info, "awards", load, owner).load(employee_id)
     return result

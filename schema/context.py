@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from graphql import GraphQLError
@@ -14,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from projections import directory
 from projections.directory import EmployeeView, UnitView
+from projections.sql import Reader
 from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext
@@ -22,16 +24,19 @@ STAFF_READERS = (Role.HR, Role.ADMIN, Role.AUDITOR, Role.INSPECTOR, Role.EVALUAT
 STAFF_AND_PARTNERS = (*STAFF_READERS, Role.PARTNER)
 
 
-def _loaders(services: Services) -> dict[str, DataLoader[Any, Any]]:
+def _loaders(db: Reader) -> dict[str, DataLoader[Any, Any]]:
     async def units(codes: list[str]) -> list[UnitView | None]:
-        found = await directory.units_by_codes(services.pool, codes)
+        found = await directory.units_by_codes(db, codes)
         return [found.get(c) for c in codes]
 
     async def employees(ids: list[UUID]) -> list[EmployeeView | None]:
-        found = await directory.employees_by_ids(services.pool, ids)
+        found = await directory.employees_by_ids(db, ids)
         return [found.get(i) for i in ids]
 
     return {"unit": DataLoader(load_fn=units), "employee": DataLoader(load_fn=employees)}
+
+
+Closer = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -44,10 +49,32 @@ class Context:
     request_id: str
     auth_error: str | None = None
     connection_params: dict[str, Any] | None = None
+    extra: dict[str, dict[str, DataLoader[Any, Any]]] = field(default_factory=dict)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    closers: list[Closer] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.loaders = _loaders(self.services)
+        self.loaders = _loaders(self.services.pool)
+
+    def db_for(self, owner: object = None) -> Reader:
+        """Where reads about `owner` go: its as-of replay if it has one, else the live views."""
+        as_of = getattr(owner, "as_of", None)
+        return cast(Reader, as_of) if as_of is not None else self.services.pool
+
+    def loaders_for(self, owner: object) -> dict[str, DataLoader[Any, Any]]:
+        """The DataLoaders that read where `owner` reads (one set per reader and request)."""
+        db = self.db_for(owner)
+        if db is self.services.pool:
+            return self.loaders
+        key = f"as-of@{id(db)}"
+        if key not in self.extra:
+            self.extra[key] = _loaders(db)
+        return self.extra[key]
+
+    async def aclose(self) -> None:
+        """Release what the request opened (as-of connections)."""
+        while self.closers:
+            await self.closers.pop()()
 
     def command(self, idempotency_key: str | None = None) -> CommandContext:
         """The handler's view of this request (the principal must be present)."""

@@ -11,7 +11,7 @@ from projections.directory import EmployeeView
 from schema.context import Info
 from schema.organisation import EmployeeType
 from service.auth import Role
-from service.history import replay_subject
+from service.history import open_as_of, replay_subject
 
 HISTORY_READERS = (Role.AUDITOR, Role.ADMIN, Role.INSPECTOR, Role.HR)
 
@@ -22,13 +22,14 @@ async def _employee_as_of(
     info.context.reader(*HISTORY_READERS)
     services = info.context.services
     subject = services.ids.employee_id(nip.strip())
-    memory = await replay_subject(
-        services.store, services.projector.projections, subject, until=at, position=position
-    )
+    projections = services.projector.projections
+    memory = await replay_subject(services.store, projections, subject, until=at, position=position)
     row = memory.get(directory.EMPLOYEES.name, (subject,))
     if row is None:
         return None
-    return EmployeeType(view=EmployeeView.from_row(row), as_of=memory)
+    past = await open_as_of(services.database_url, projections, memory)
+    info.context.closers.append(past.close)
+    return EmployeeType(view=EmployeeView.from_row(row), as_of=past)
 
 
 @strawberry.type

@@ -10,8 +10,8 @@ import strawberry
 from domain.values import EmploymentType, PositionKind
 from projections import directory
 from projections.directory import EmployeeView, UnitView
-from projections.engine import MemoryRows
 from projections.performance_reads import employees_page
+from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
 from schema.errors import MutationError
@@ -54,8 +54,9 @@ class SupervisorRef:
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
 class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
     view: strawberry.Private[EmployeeView]
-    # Set on `employeeAsOf`: the views replayed as of that moment, read instead of live tables.
-    as_of: strawberry.Private[MemoryRows | None] = None
+    # Set on `employeeAsOf`: a connection whose temporary tables hold the views replayed as of
+    # that moment; every field of this employee reads there instead of the live tables.
+    as_of: strawberry.Private[Reader | None] = None
 
     @strawberry.field(description="Stream id (a keyed hash of the NIP, not reversible).")
     def id(self) -> strawberry.ID:
@@ -87,10 +88,7 @@ class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
 
     @strawberry.field
     async def unit(self, info: Info) -> UnitType | None:
-        if self.as_of is not None:
-            row = self.as_of.get(directory.UNITS.name, (self.view.unit_code,))
-            return UnitType.of(directory.unit_from_row(row)) if row else None
-        view = await info.context.loaders["unit"].load(self.view.unit_code)
+        view = await info.context.loaders_for(self)["unit"].load(self.view.unit_code)
         return UnitType.of(view) if view else None
 
     @strawberry.field(description="The JP ledger of a year (competency development).")
@@ -99,13 +97,13 @@ class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
     ) -> Annotated[JpLedgerType, strawberry.lazy("schema.training")] | None:
         from schema.training import ledger_of
 
-        return await ledger_of(info, self.view, year)
+        return await ledger_of(info, self.view, year, self)
 
     @strawberry.field
     async def supervisor(self, info: Info) -> SupervisorRef | None:
         if self.view.supervisor_id is None:
             return None
-        boss = await info.context.loaders["employee"].load(self.view.supervisor_id)
+        boss = await info.context.loaders_for(self)["employee"].load(self.view.supervisor_id)
         nip = boss.nip if boss is not None else None
         return SupervisorRef(nip=nip if info.context.sees_personal_data(nip) else None)
 

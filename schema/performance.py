@@ -36,20 +36,25 @@ EvaluationStatusEnum = strawberry.enum(EvaluationStatus, description="Evaluation
 Loads = Callable[[list[Any]], Awaitable[list[Any]]]
 
 
-def loader(info: Info, name: str, load: Loads) -> DataLoader[Any, Any]:
-    """A per-request DataLoader of this name, created on first use."""
-    found = info.context.loaders.get(name)
+def loader(info: Info, name: str, load: Loads, owner: object = None) -> DataLoader[Any, Any]:
+    """A per-request DataLoader of this name (per reader of `owner`), created on first use."""
+    loaders = info.context.loaders_for(owner)
+    found = loaders.get(name)
     if found is None:
-        found = info.context.loaders[name] = DataLoader(load_fn=load)
+        found = loaders[name] = DataLoader(load_fn=load)
     return found
 
 
-def _by_employee(info: Info, name: str, query: Any, default: Any) -> DataLoader[Any, Any]:
+def _by_employee(
+    info: Info, name: str, query: Any, default: Any, owner: object = None
+) -> DataLoader[Any, Any]:
+    db = info.context.db_for(owner)
+
     async def load(ids: list[UUID]) -> list[Any]:
-        found = await query(info.context.services.pool, ids)
+        found = await query(db, ids)
         return [found.get(i, default) for i in ids]
 
-    return loader(info, name, load)
+    return loader(info, name, load, owner)
 
 
 @strawberry.type(name="EvaluationEvent", description="One event in an evaluation's history.")
@@ -176,36 +181,37 @@ class EmployeePerformanceFields:
 
     @strawberry.field(description="Evaluations by year and period.")
     async def evaluations(self, info: Info) -> list[EvaluationType]:
-        found = await _by_employee(info, "evaluations", reads.evaluations_of, []).load(self.view.id)
+        found = await _by_employee(info, "evaluations", reads.evaluations_of, [], self).load(
+            self.view.id
+        )
         return [EvaluationType(view=v) for v in found]
 
     @strawberry.field(description="The predicate of the latest final evaluation.")
     async def current_predicate(self, info: Info) -> PredicateEnum | None:  # type: ignore[valid-type]
-        standing = await _standing(info, self.view.id)
+        standing = await _standing(info, self.view.id, self)
         return Predicate(standing.current_predicate) if standing.current_predicate else None
 
     @strawberry.field(description="The latest recorded potential level.")
     async def potential_level(self, info: Info) -> PotentialLevelEnum | None:  # type: ignore[valid-type]
-        standing = await _standing(info, self.view.id)
+        standing = await _standing(info, self.view.id, self)
         return PotentialLevel(standing.potential_level) if standing.potential_level else None
 
     @strawberry.field(description="Talent 9-box (1 low/low .. 9 high/high); null if unknown.")
     async def talent_box(self, info: Info) -> int | None:
-        return (await _standing(info, self.view.id)).talent_box
+        return (await _standing(info, self.view.id, self)).talent_box
 
     @strawberry.field(description="Open development needs (competency areas).")
     async def development_needs(self, info: Info) -> list[str]:
-        found: list[str] = await _by_employee(info, "needs", reads.open_needs, []).load(
+        found: list[str] = await _by_employee(info, "needs", reads.open_needs, [], self).load(
             self.view.id
         )
         return found
 
 
-async def _standing(info: Info, employee_id: UUID) -> reads.Standing:
+async def _standing(info: Info, employee_id: UUID, owner: object = None) -> reads.Standing:
     none = reads.Standing(None, None, None)
-    found: reads.Standing = await _by_employee(info, "standings", reads.standings, none).load(
-        employee_id
-    )
+    standings = _by_employee(info, "standings", reads.standings, none, owner)
+    found: reads.Standing = await standings.load(employee_id)
     return found
 
 

@@ -227,10 +227,12 @@ def check_year(year: int) -> int:
     return year
 
 
-async def ledger_of(info: Info, view: EmployeeView, year: int) -> JpLedgerType:
-    """The JP ledger of an employee the caller may read."""
+async def ledger_of(
+    info: Info, view: EmployeeView, year: int, owner: object = None
+) -> JpLedgerType:
+    """The JP ledger of an employee the caller may read (as of `owner`'s replay, if any)."""
     found = await jp_ledger.ledger(
-        info.context.services.pool, view.id, check_year(year), view.employment_type
+        info.context.db_for(owner), view.id, check_year(year), view.employment_type
     )
     return JpLedgerType.of(found)
 

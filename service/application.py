@@ -38,6 +38,7 @@ class Services:
     """Everything a request or a CLI command needs, built from the settings."""
 
     settings: Settings
+    database_url: str
     pool: asyncpg.Pool
     store: EventStore
     projector: Projector
@@ -91,6 +92,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         transparency.start(settings.checkpoint_interval, settings.checkpoint_every)
     return Services(
         settings=settings,
+        database_url=url,
         pool=pool,
         store=store,
         projector=projector,

@@ -64,7 +64,8 @@ def _uuid_from_bytes(data: bytes) -> uuid.UUID:
     return uuid.UUID(bytes=bytes(data))
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """JSON columns as Python values, uuid columns as uuid.UUID."""
     # Binary jsonb so COPY (the event store's insert) can carry it too; version byte 1 first.
     await conn.set_type_codec(
         "jsonb",
@@ -83,7 +84,7 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
     """A pool whose connections read and write JSON columns as Python values."""
     pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection
+        url, min_size=min_size, max_size=max_size, init=init_connection
     )
     assert pool is not None
     return pool

@@ -49,6 +49,10 @@ class RequestContext(Protocol):
     principal: Principal | None
     request_id: str
 
+    async def aclose(self) -> None:
+        """Release what the request opened."""
+        ...
+
 
 class ViewClock(Protocol):
     """Where the views stand, and a bounded wait for them (the service's projector)."""
@@ -142,7 +146,10 @@ class GraphQLEndpoint:
             logs.request_id.set(context.request_id)
             self._rate_limit(request, context)
             document, operation = self._document(request, gql, context)
-            response = await self._run(request, gql, document, context)
+            try:
+                response = await self._run(request, gql, document, context)
+            finally:
+                await context.aclose()
         except RequestError as error:
             metrics.ERRORS.labels(error.code).inc()
             response = _error_response(error, media_type)

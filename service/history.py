@@ -6,15 +6,20 @@ the same code the projector runs, never a second implementation.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from projections.engine import MemoryRows, Projection, Row, replay
+import asyncpg
+
+from projections.engine import MemoryRows, Projection, Row, RowRef, replay
+from service.database import init_connection
 from service.eventstore import EVENT_COLUMNS, EventStore, record_from_row
 from service.facts import to_fact
 from service.pg import Connection
+from service.projector import write_rows
 
 
 async def replay_subject(
@@ -92,3 +97,49 @@ async def compare_with_live(
                         RowDifference(table.name, key, live.get(key), fresh.get(key))
                     )
     return differences
+
+
+class AsOfReader:
+    """One private connection, read by resolvers one query at a time (asyncpg needs that)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
+        async with self._lock:
+            return list(await self._conn.fetch(query, *args, timeout=timeout))
+
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
+        async with self._lock:
+            return await self._conn.fetchrow(query, *args, timeout=timeout)
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        async with self._lock:
+            return await self._conn.fetchval(query, *args, column=column, timeout=timeout)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+
+async def open_as_of(url: str, projections: list[Projection], memory: MemoryRows) -> AsOfReader:
+    """A private connection whose temporary read tables hold the replayed views.
+
+    Temporary tables shadow the live ones of the same name, so every read query of the
+    projections answers from the past state on this connection. The caller closes it.
+    """
+    conn = await asyncpg.connect(url, statement_cache_size=0)
+    try:
+        await init_connection(conn)
+        tables = {t.name: t for p in projections for t in p.tables}
+        for table in tables.values():
+            for statement in table.ddl(temporary=True):
+                await conn.execute(statement)
+        changes: dict[RowRef, Row | None] = dict(memory.rows)
+        await write_rows(conn, tables, changes, {})
+    except BaseException:
+        await conn.close()
+        raise
+    return AsOfReader(conn)

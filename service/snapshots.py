@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.utils import get_topic, resolve_topic
 
 from service.codec import EventCodec
+
+_ENUMS = "_kinerja_enum_types_"
 
 
 class SnapshotStore:
@@ -27,13 +31,26 @@ class SnapshotStore:
         if row is None:
             return None
         snapshot: Any = self._codec.decode(stream_id, row["version"], row["topic"], row["state"])
-        return snapshot.mutate(None)
+        enums: dict[str, str] = snapshot.state.pop(_ENUMS, {})
+        aggregate = snapshot.mutate(None)
+        # JSON keeps an enum as its plain value: give each attribute its enum type back.
+        for name, topic in enums.items():
+            value = getattr(aggregate, name)
+            if value is not None:
+                setattr(aggregate, name, resolve_topic(topic)(value))
+        return aggregate
 
     async def maybe_take(self, aggregate: Aggregate, loaded_from: int) -> None:
         """Snapshot the aggregate when `every` events have passed since the one it came from."""
         if aggregate.version - loaded_from < self.every:
             return
-        encoded = self._codec.encode(Snapshot.take(aggregate))
+        snapshot = Snapshot.take(aggregate)
+        snapshot.state[_ENUMS] = {
+            name: get_topic(type(value))
+            for name, value in vars(aggregate).items()
+            if isinstance(value, Enum)
+        }
+        encoded = self._codec.encode(snapshot)
         await self._pool.execute(
             "INSERT INTO snapshots (stream_id, version, topic, state) VALUES ($1, $2, $3, $4)"
             " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version,"

@@ -8,6 +8,7 @@ import httpx
 
 from service.application import Services
 from service.projections_cli import verify_projections
+from tests.api.test_training_api import NURSE, Office
 from tests.conftest import Tokens
 from tests.graphql import gql
 
@@ -74,3 +75,25 @@ async def test_projection_verification_reports_a_row_changed_by_hand(
     differences = await verify_projections(services)
     assert [d.table for d in differences] == ["directory_employees"]
     assert "position_title" in differences[0].describe()
+
+
+async def test_every_field_of_an_employee_as_of_reads_the_replayed_views(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    hr = Office(client, tokens)
+    await hr.unit_and_employee("DINKES", "Dinas Kesehatan", NURSE)
+    program = await hr.program("DKK-01", jp=12)
+    first = await hr.complete(NURSE, program, "2025-03-04")
+    await hr.complete(NURSE, program, "2025-10-01", jp=8)
+    query = (
+        "query($nip: String!, $p: Int!) { employeeAtPosition(nip: $nip, position: $p)"
+        " { unit { code } jp(year: 2025) { earned compliant } } }"
+    )
+    auditor = tokens.header("auditor-1", "AUDITOR")
+    then = await gql(client, query, {"nip": NURSE, "p": first["position"]}, auditor)
+    assert then["data"]["employeeAtPosition"] == {
+        "unit": {"code": "DINKES"},
+        "jp": {"earned": 12, "compliant": False},
+    }
+    now = await gql(client, query, {"nip": NURSE, "p": 10_000}, auditor)
+    assert now["data"]["employeeAtPosition"]["jp"] == {"earned": 20, "compliant": True}

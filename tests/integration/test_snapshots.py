@@ -38,6 +38,8 @@ async def test_a_long_stream_loads_from_its_snapshot_to_the_same_state(services:
     assert from_snapshot is not None and from_events is not None
     assert from_snapshot.version == from_events.version == 121
     assert vars(from_snapshot) == vars(from_events)
+    types = {name: type(value) for name, value in vars(from_snapshot).items()}
+    assert types == {name: type(value) for name, value in vars(from_events).items()}
 
     await services.privacy.erase_subject(_ctx(Role.ADMIN), NIP, "the subject's request")
     left = await services.pool.fetchval(

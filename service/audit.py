@@ -11,7 +11,8 @@ from uuid import UUID
 import asyncpg
 
 from service.codec import EventCodec
-from service.eventstore import EVENT_COLUMNS, record_from_row
+from service.eventstore import record_from_row
+from service.eventstore_sql import EVENT_COLUMNS
 from service.hashchain import canonical_json
 from service.records import RecordedEvent
 

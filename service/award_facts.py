@@ -24,7 +24,8 @@ from domain.rating import Period, Predicate
 from domain.rule_set import RuleSet, RuleSetSpec, spec_of
 from domain.training_completion import TrainingCompletion
 from domain.values import EmploymentType
-from service.eventstore import EVENT_COLUMNS, EventStore, record_from_row
+from service.eventstore import EventStore, record_from_row
+from service.eventstore_sql import EVENT_COLUMNS
 from service.records import RecordedEvent
 
 RULE_SET_PUBLISHED = "RuleSetPublished"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,7 +18,8 @@ from uuid import UUID
 import asyncpg
 
 from service.codec import EncodedEvent, EventCodec
-from service.hashchain import GENESIS, canonical_json, event_hash
+from service.eventstore_sql import EVENT_COLUMNS, INSERT_SQL, STATE_SQL
+from service.hashchain import GENESIS, canonical_json, record_hash
 from service.metrics import EVENTS_APPENDED
 from service.pg import Connection
 from service.records import (
@@ -29,13 +30,10 @@ from service.records import (
     StreamWrite,
     VersionConflictError,
 )
+from service.sealing import seal_writes
 
 APPEND_LOCK = 7_301_002
 NOTIFY_CHANNEL = "kinerja_events"
-EVENT_COLUMNS = (
-    "position, stream_id, stream_version, event_type, topic, type_version, payload, metadata,"
-    " subject_id, recorded_at, effective_date, hash"
-)
 
 
 @dataclass
@@ -103,34 +101,13 @@ class EventStore:
         encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
         if not any(events for _, events in encoded):
             raise ValueError("an append needs at least one event")
-        encoded, meta = await self._seal(encoded, metadata)
+        encoded, meta = await seal_writes(self.codec, self._actor_id, encoded, metadata)
         loop = asyncio.get_running_loop()
         request = _Request(encoded, meta, idempotency, result or {}, loop.create_future())
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_loop(), name="event-store-writer")
         await self._queue.put(request)
         return await request.future
-
-    async def _seal(
-        self, encoded: list[tuple[StreamWrite, list[EncodedEvent]]], metadata: Metadata
-    ) -> tuple[list[tuple[StreamWrite, list[EncodedEvent]]], dict[str, Any]]:
-        """Seal personal fields (and the acting person) under their owners' keys."""
-        keyring = self.codec.keyring
-        meta = metadata.to_json()
-        if keyring is None:
-            return encoded, meta
-        owners = {
-            o for w, evs in encoded for ev in evs for o in self.codec.owners(ev, w.subject_id)
-        }
-        actor = self._actor_id(metadata.actor) if self._actor_id and metadata.actor else None
-        if actor is not None:
-            owners.add(actor)
-        await keyring.ensure(owners)
-        sealed = [(w, [self.codec.seal(ev, w.subject_id) for ev in evs]) for w, evs in encoded]
-        if actor is not None:
-            meta["actor_id"] = str(actor)
-            meta["actor"] = keyring.seal(actor, "actor", metadata.actor)
-        return sealed, meta
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -199,7 +176,7 @@ class EventStore:
         # Everything the group needs to know, read in one round trip under the lock.
         keys = [r.key for r in batch if r.key is not None]
         state = await conn.fetchrow(
-            _STATE_SQL,
+            STATE_SQL,
             list({w.stream_id for r in batch for w, _ in r.writes}),
             [k.scope for k in keys],
             [k.key for k in keys],
@@ -227,8 +204,22 @@ class EventStore:
             for write, events in request.writes:
                 for ev in events:
                     position += 1
-                    previous = _row_hash(previous, position, ev, write, meta, now)
-                    request.rows.append(_row(position, ev, write, meta, now, previous))
+                    record = RecordedEvent(
+                        position,
+                        ev.stream_id,
+                        ev.stream_version,
+                        ev.event_type,
+                        ev.topic,
+                        ev.type_version,
+                        ev.payload,
+                        meta,
+                        write.subject_id,
+                        now,
+                        ev.effective_date,
+                        b"",
+                    )
+                    previous = record_hash(previous, record)
+                    request.rows.append(replace(record, hash=previous).as_row())
                 if events:
                     versions[write.stream_id] = events[-1].stream_version
             if request.key is not None:
@@ -245,7 +236,7 @@ class EventStore:
             if r.key is not None and r.rows
         ]
         await conn.execute(
-            _INSERT_SQL,
+            INSERT_SQL,
             *[list(column) for column in zip(*rows, strict=True)],
             *[list(column) for column in zip(*keyed, strict=True)] or [[], [], [], []],
             NOTIFY_CHANNEL,
@@ -291,35 +282,6 @@ class EventStore:
         return int(value)
 
 
-_STATE_SQL = """
-SELECT now() AS now,
-  (SELECT position FROM events ORDER BY position DESC LIMIT 1) AS position,
-  (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS hash,
-  (SELECT coalesce(jsonb_object_agg(stream_id::text, v), '{}'::jsonb)
-     FROM (SELECT stream_id, max(stream_version) AS v FROM events
-           WHERE stream_id = ANY($1::uuid[]) GROUP BY stream_id) s) AS versions,
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(scope, key, result, position)), '[]'::jsonb)
-     FROM idempotency_keys
-     WHERE (scope, key) IN (SELECT * FROM unnest($2::text[], $3::text[]))) AS keys
-"""
-
-# One statement writes the events, the idempotency keys and the notification.
-_INSERT_SQL = f"""
-WITH written AS (
-  INSERT INTO events ({EVENT_COLUMNS})
-  SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::int[],
-                       $7::bytea[], $8::jsonb[], $9::uuid[], $10::timestamptz[], $11::date[],
-                       $12::bytea[])
-  RETURNING 1
-), keyed AS (
-  INSERT INTO idempotency_keys (scope, key, result, position)
-  SELECT * FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::bigint[])
-  RETURNING 1
-)
-SELECT pg_notify($17, $18)
-"""
-
-
 class _Retry(Exception):
     """Internal: roll the group back and commit it again without the callers who left."""
 
@@ -333,51 +295,3 @@ def _conflict(request: _Request, versions: dict[UUID, int]) -> VersionConflictEr
         if actual != expected:
             return VersionConflictError(write.stream_id, expected, actual)
     return None
-
-
-def _row_hash(
-    previous: bytes,
-    position: int,
-    ev: EncodedEvent,
-    write: StreamWrite,
-    metadata: dict[str, Any],
-    now: datetime,
-) -> bytes:
-    return event_hash(
-        previous,
-        position,
-        ev.stream_id,
-        ev.stream_version,
-        ev.event_type,
-        ev.topic,
-        ev.type_version,
-        ev.payload,
-        metadata,
-        write.subject_id,
-        now,
-        ev.effective_date,
-    )
-
-
-def _row(
-    position: int,
-    ev: EncodedEvent,
-    write: StreamWrite,
-    metadata: dict[str, Any],
-    now: datetime,
-    digest: bytes,
-) -> tuple[Any, ...]:
-    return (
-        position,
-        ev.stream_id,
-        ev.stream_version,
-        ev.event_type,
-        ev.topic,
-        ev.type_version,
-        ev.payload,
-        metadata,
-        write.subject_id,
-        now,
-        ev.effective_date,
-        digest,
-    )

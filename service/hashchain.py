@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from service.records import RecordedEvent
+
 GENESIS = bytes(32)
 
 
@@ -60,3 +62,21 @@ def event_hash(
         _field(effective_date.isoformat().encode() if effective_date else b""),
     ]
     return hashlib.sha256(b"".join(parts)).digest()
+
+
+def record_hash(previous: bytes, event: RecordedEvent) -> bytes:
+    """The chain hash a stored event must have, from its stored columns."""
+    return event_hash(
+        previous,
+        event.position,
+        event.stream_id,
+        event.stream_version,
+        event.event_type,
+        event.topic,
+        event.type_version,
+        event.payload,
+        event.metadata,
+        event.subject_id,
+        event.recorded_at,
+        event.effective_date,
+    )

@@ -16,7 +16,8 @@ import asyncpg
 
 from projections.engine import MemoryRows, Projection, Row, RowRef, replay
 from service.database import init_connection
-from service.eventstore import EVENT_COLUMNS, EventStore, record_from_row
+from service.eventstore import EventStore, record_from_row
+from service.eventstore_sql import EVENT_COLUMNS
 from service.facts import to_fact
 from service.pg import Connection
 from service.projector import write_rows

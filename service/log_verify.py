@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from service.checkpoint import parse_note, verify_signed_checkpoint
-from service.hashchain import GENESIS, event_hash, timestamp_text
+from service.hashchain import GENESIS, record_hash, timestamp_text
 from service.merkle import MerkleTree
 from service.records import RecordedEvent
 
@@ -57,24 +57,6 @@ def event_from_json(data: dict[str, Any]) -> RecordedEvent:
     )
 
 
-def recompute_hash(previous: bytes, event: RecordedEvent) -> bytes:
-    """The chain hash an event should have, from its stored columns."""
-    return event_hash(
-        previous,
-        event.position,
-        event.stream_id,
-        event.stream_version,
-        event.event_type,
-        event.topic,
-        event.type_version,
-        event.payload,
-        event.metadata,
-        event.subject_id,
-        event.recorded_at,
-        event.effective_date,
-    )
-
-
 @dataclass
 class VerificationReport:
     """What a verification found; `first_bad_position` names where the log breaks."""
@@ -112,7 +94,7 @@ class LogVerifier:
                 expected_position,
                 f"position {expected_position} is missing (next found: {event.position})",
             )
-        recomputed = recompute_hash(self._previous, event)
+        recomputed = record_hash(self._previous, event)
         if recomputed != event.hash:
             self._bad(event.position, f"event at position {event.position} does not match its hash")
         # Continue from the stored hash, so one bad event is reported once, not at every later one.

@@ -87,6 +87,23 @@ class RecordedEvent:
     effective_date: date | None
     hash: bytes
 
+    def as_row(self) -> tuple[Any, ...]:
+        """The values in the `events` table's column order."""
+        return (
+            self.position,
+            self.stream_id,
+            self.stream_version,
+            self.event_type,
+            self.topic,
+            self.type_version,
+            self.payload,
+            self.metadata,
+            self.subject_id,
+            self.recorded_at,
+            self.effective_date,
+            self.hash,
+        )
+
 
 class VersionConflictError(Exception):
     """A stream moved on since the caller read it."""

@@ -269,3 +269,21 @@ async def test_a_minimum_position_waits_for_the_views_or_says_why_not(
         )
         assert too_far.status_code == 503
         assert too_far.json()["errors"][0]["extensions"]["code"] == "VIEWS_NOT_READY"
+
+
+async def test_introspection_is_for_staff_only_in_production(
+    services: Services, tokens: Tokens, tmp_path: Path
+) -> None:
+    query = {"query": "{ __schema { queryType { name } } }"}
+    async with _client_with(services, tmp_path, KINERJA_ENV="production") as client:
+        partner = await client.post(
+            "/graphql", json=query, headers={**tokens.header("app", "PARTNER"), "Accept": GQL}
+        )
+        assert partner.status_code == 400
+        assert "introspection" in partner.json()["errors"][0]["message"].lower()
+        auditor = await client.post(
+            "/graphql", json=query, headers={**tokens.header("a-1", "AUDITOR"), "Accept": GQL}
+        )
+        assert auditor.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+        assert page.status_code != 200 or "GraphiQL" not in page.text

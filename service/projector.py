@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -105,29 +106,39 @@ class Projector:
             if not events:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]
-            for projection in self.projections:
-                reached = await self._apply(projection, facts)
-                self.positions[projection.name] = reached
+            self.positions.update(await self._apply(facts))
             async with self._advanced:
                 self._advanced.notify_all()
 
-    async def _apply(self, projection: Projection, facts: list[Fact]) -> int:
+    async def _apply(self, facts: list[Fact]) -> dict[str, int]:
+        """Apply a batch to every projection in one transaction with all their checkpoints.
+
+        The checkpoint rows are locked (in name order, so two projector processes cannot
+        deadlock); each projection skips what another process applied meanwhile.
+        """
+        names = [p.name for p in self.projections]
         async with self._pool.acquire() as conn, conn.transaction():
-            checkpoint: int = await conn.fetchval(
-                "SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE",
-                projection.name,
+            rows = await conn.fetch(
+                "SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[])"
+                " ORDER BY name FOR UPDATE",
+                names,
             )
-            todo = [f for f in facts if f.position > checkpoint]
-            if not todo:
-                return checkpoint
-            await apply_facts(conn, projection, todo)
-            await conn.execute(
-                "UPDATE projection_checkpoints SET position = $2, updated_at = now()"
-                " WHERE name = $1",
-                projection.name,
-                todo[-1].position,
-            )
-            return todo[-1].position
+            reached: dict[str, int] = {r["name"]: r["position"] for r in rows}
+            moved: dict[str, int] = {}
+            for projection in self.projections:
+                todo = [f for f in facts if f.position > reached[projection.name]]
+                if todo:
+                    await apply_facts(conn, projection, todo)
+                    moved[projection.name] = reached[projection.name] = todo[-1].position
+            if moved:
+                await conn.execute(
+                    "UPDATE projection_checkpoints SET position = m.position, updated_at = now()"
+                    " FROM unnest($1::text[], $2::bigint[]) AS m(name, position)"
+                    " WHERE projection_checkpoints.name = m.name",
+                    list(moved),
+                    list(moved.values()),
+                )
+            return reached
 
     @property
     def reached(self) -> int:
@@ -165,6 +176,7 @@ async def apply_facts(
     names = physical or {}
     wanted = {ref for fact in facts for ref in projection.touches(fact)}
     overlay: dict[RowRef, Row | None] = await load_rows(conn, tables, wanted, names)
+    existed = {ref for ref, row in overlay.items() if row is not None}
     changed: set[RowRef] = set()
     for fact in facts:
         touched = list(projection.touches(fact))
@@ -173,7 +185,7 @@ async def apply_facts(
         changes = projection.fold(fact, {ref: overlay.get(ref) for ref in touched})
         overlay.update(changes)
         changed.update(changes)
-    await write_rows(conn, tables, {ref: overlay[ref] for ref in changed}, names)
+    await write_rows(conn, tables, {ref: overlay[ref] for ref in changed}, names, existed)
 
 
 async def load_rows(
@@ -207,22 +219,69 @@ async def write_rows(
     tables: dict[str, Table],
     changes: dict[RowRef, Row | None],
     names: dict[str, str],
+    existed: set[RowRef] | None = None,
 ) -> None:
-    """Upsert the new rows and delete the removed ones, one statement per table and kind."""
+    """Write a batch's row changes with one statement per table and kind.
+
+    Rows known to be new (`existed` given and the row not in it) are copied in with COPY;
+    the others are upserted and the removed ones deleted, each as one set-based statement.
+    """
     for table_name, table in tables.items():
         physical = names.get(table_name, table_name)
-        upserts = [row for (t, _), row in changes.items() if t == table_name and row is not None]
-        deletes = [key for (t, key), row in changes.items() if t == table_name and row is None]
-        if upserts:
-            cols = table.column_names
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in table.key)
-            conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-            await conn.executemany(
-                f"INSERT INTO {physical} ({', '.join(cols)})"
-                f" VALUES ({', '.join(f'${i + 1}' for i in range(len(cols)))})"
-                f" ON CONFLICT ({', '.join(table.key)}) {conflict}",
-                [tuple(row.get(c) for c in cols) for row in upserts],
+        mine = [(ref, row) for ref, row in changes.items() if ref[0] == table_name]
+        fresh = [
+            row
+            for ref, row in mine
+            if row is not None and existed is not None and ref not in existed
+        ]
+        updated = [row for ref, row in mine if row is not None and row not in fresh]
+        gone = [ref[1] for ref, row in mine if row is None and (existed is None or ref in existed)]
+        cols = table.column_names
+        if fresh:
+            await conn.copy_records_to_table(
+                physical, records=[tuple(r.get(c) for c in cols) for r in fresh], columns=cols
             )
-        if deletes:
-            where = " AND ".join(f"{k} = ${i + 1}" for i, k in enumerate(table.key))
-            await conn.executemany(f"DELETE FROM {physical} WHERE {where}", deletes)
+        if updated:
+            await conn.execute(_upsert_sql(table, physical), *_columns(table, updated))
+        if gone:
+            keys = [[key[i] for key in gone] for i in range(len(table.key))]
+            await conn.execute(_delete_sql(table, physical), *keys)
+
+
+def _columns(table: Table, rows: list[Row]) -> list[list[Any]]:
+    # jsonb values travel as JSON text: a list value would otherwise read as an array dimension.
+    return [
+        [_json_text(row.get(c)) for row in rows]
+        if table.sql_type(c) == "jsonb"
+        else [row.get(c) for row in rows]
+        for c in table.column_names
+    ]
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _upsert_sql(table: Table, physical: str) -> str:
+    cols = table.column_names
+
+    def param(i: int, column: str) -> str:
+        kind = table.sql_type(column)
+        return f"${i + 1}::text[]" if kind == "jsonb" else f"${i + 1}::{kind}[]"
+
+    arrays = ", ".join(param(i, c) for i, c in enumerate(cols))
+    picked = ", ".join(f"u.{c}::jsonb" if table.sql_type(c) == "jsonb" else f"u.{c}" for c in cols)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in table.key)
+    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    return (
+        f"INSERT INTO {physical} ({', '.join(cols)}) SELECT {picked}"
+        f" FROM unnest({arrays}) AS u({', '.join(cols)})"
+        f" ON CONFLICT ({', '.join(table.key)}) {conflict}"
+    )
+
+
+def _delete_sql(table: Table, physical: str) -> str:
+    arrays = ", ".join(f"${i + 1}::{table.sql_type(k)}[]" for i, k in enumerate(table.key))
+    return (
+        f"DELETE FROM {physical} WHERE ({', '.join(table.key)}) IN (SELECT * FROM unnest({arrays}))"
+    )

@@ -39,7 +39,7 @@ schema: setup
 	$(BIN)/kinerja schema > schema/schema.graphql
 
 bench: setup
-	$(BIN)/python -m bench.append
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -65,30 +65,29 @@ async def rate(workers: int, op: Callable[[int, int], Awaitable[None]]) -> float
     return workers * OPS_PER_WORKER / (time.perf_counter() - started)
 
 
-async def main() -> None:
-    async with bench_database() as url:
-        pool = await create_pool(url, min_size=17, max_size=17)
+def prepared_writes(workers: int, run: str) -> list[list[StreamWrite]]:
+    """Unit registrations built before the clock starts: this measures the store, not the domain."""
+    now = datetime.now(UTC)
+    out = []
+    for w in range(workers):
+        units = [Unit.register(f"{run}{w:02d}{i:04d}", "Unit", now) for i in range(OPS_PER_WORKER)]
+        out.append([StreamWrite(u.id, tuple(u.collect_events())) for u in units])
+    return out
+
+
+async def append_rates(url: str, workers: int, run: str) -> tuple[float, float]:
+    """(store appends/s, raw single-row INSERT commits/s) with `workers` concurrent callers."""
+    pool = await create_pool(url, min_size=workers + 1, max_size=workers + 1)
+    try:
         async with pool.acquire() as conn:
             await migrate(conn)
             await conn.execute(
-                "CREATE TABLE raw_inserts (id uuid PRIMARY KEY, payload bytea NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS raw_inserts"
+                " (id uuid PRIMARY KEY, payload bytea NOT NULL)"
             )
         store = EventStore(pool, EventCodec())
-        now = datetime.now(UTC)
         payload = b'{"code":"X","name":"Unit"}'
-
-        def writes(workers: int, run: str) -> list[list[StreamWrite]]:
-            # Built before the clock starts: the benchmark measures the store, not the domain.
-            out = []
-            for w in range(workers):
-                units = [
-                    Unit.register(f"{run}{w:02d}{i:04d}", "Unit", now)
-                    for i in range(OPS_PER_WORKER)
-                ]
-                out.append([StreamWrite(u.id, tuple(u.collect_events())) for u in units])
-            return out
-
-        prepared: list[list[StreamWrite]] = []
+        prepared = prepared_writes(workers, run)
 
         async def store_append(w: int, i: int) -> None:
             await store.append([prepared[w][i]], META)
@@ -96,15 +95,22 @@ async def main() -> None:
         async def raw_insert(w: int, i: int) -> None:
             await pool.execute("INSERT INTO raw_inserts VALUES ($1, $2)", uuid4(), payload)
 
+        raw = await rate(workers, raw_insert)
+        ours = await rate(workers, store_append)
+        await store.close()
+        return ours, raw
+    finally:
+        await pool.close()
+
+
+async def main() -> None:
+    """Print store vs raw rates at 1 and 16 concurrent callers."""
+    async with bench_database() as url:
         print("| concurrency | store appends/s | raw INSERT commits/s | ratio |")
         print("| --- | --- | --- | --- |")
         for workers in (1, 16):
-            raw = await rate(workers, raw_insert)
-            prepared[:] = writes(workers, f"C{workers}")
-            ours = await rate(workers, store_append)
+            ours, raw = await append_rates(url, workers, f"C{workers}")
             print(f"| {workers} | {ours:,.0f} | {raw:,.0f} | {ours / raw:.2f}x |")
-        await store.close()
-        await pool.close()
 
 
 if __name__ == "__main__":

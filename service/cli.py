@@ -126,3 +126,20 @@ def catch_up() -> None:
             return await services.projector.catch_up()
 
     console.print(f"projections at position {asyncio.run(run())}")
+
+
+@app.command("seed-demo")
+def seed_demo(
+    employees: Annotated[int, typer.Option(help="About how many employees.")] = 3500,
+    years: Annotated[int, typer.Option(help="Years of evaluations, ending last year.")] = 3,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same city.")] = 7,
+) -> None:
+    """Generate a synthetic city through the real command handlers (for demos and benchmarks)."""
+    from datetime import date
+
+    from service.demo_run import run_seed
+
+    settings = Settings.from_env()
+    last_year = date.today().year - 1
+    events = asyncio.run(run_seed(settings, employees, years, seed, last_year))
+    console.print(f"seeded {employees} employees, {years} year(s): {events} events")

@@ -36,8 +36,7 @@ async def rebuild_row(b: HttpBench) -> Row:
             after = rows[-1]["position"]
     raw = events / (time.perf_counter() - started)
     started = time.perf_counter()
-    for projection in all_projections():
-        await rebuild(pool, b.services.store, projection)
+    await rebuild(pool, b.services.store, all_projections())
     ours = events / (time.perf_counter() - started)
     return ratio_row(
         f"full rebuild of all projections ({events:,} events), events per second",
@@ -45,7 +44,8 @@ async def rebuild_row(b: HttpBench) -> Row:
         raw,
         "events/s",
         0.15,
-        "rebuild = `service.rebuild.rebuild` of each of the 6 projections in turn",
+        "rebuild = `kinerja projections rebuild`: one pass decodes each event once for all"
+        " projections, fresh tables, then one atomic swap",
     )
 
 

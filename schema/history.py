@@ -27,7 +27,7 @@ async def _employee_as_of(
     row = memory.get(directory.EMPLOYEES.name, (subject,))
     if row is None:
         return None
-    past = await open_as_of(services.database_url, projections, memory)
+    past = await open_as_of(await services.as_of(), projections, memory)
     info.context.closers.append(past.close)
     return EmployeeType(view=EmployeeView.from_row(row), as_of=past)
 

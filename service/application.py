@@ -23,6 +23,7 @@ from service.handlers.performance_unit import UnitPerformanceHandlers
 from service.handlers.privacy import PrivacyHandlers
 from service.handlers.training import OpenNeedsView, TrainingHandlers
 from service.handlers.unit_staff import DirectoryStaff
+from service.history import as_of_pool
 from service.identity import SubjectIds
 from service.keyring import KeyRing
 from service.log_feed import LogFeed
@@ -54,16 +55,29 @@ class Services:
     unit_performance: UnitPerformanceHandlers
     awards: AwardHandlers
 
+    _as_of_pool: asyncpg.Pool | None = None
+
     async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
         """Read-your-writes: wait until the views include this log position."""
         await self.projector.wait_for(position, timeout)
 
+    async def as_of(self) -> asyncpg.Pool:
+        """The connections of as-of reads, opened on first use."""
+        if self._as_of_pool is None:
+            self._as_of_pool = await as_of_pool(self.database_url)
+        return self._as_of_pool
+
     async def positions(self) -> tuple[int, int]:
         """(log head, position every view has reached): what a cached answer depends on."""
+        projector = self.projector
+        if projector.listening:
+            # No round trip: NOTIFY announces every commit; the views cannot be ahead of it.
+            head = max(projector.notified_head, self.store.last_position, projector.reached)
+            return head, projector.reached
         head = await self.store.head()
         if not self.settings.run_projector:
-            await self.projector.load_positions()
-        return head, self.projector.reached
+            await projector.load_positions()
+        return head, projector.reached
 
     async def wait_for(self, position: int, timeout: float) -> None:
         await self.projector.wait_for(position, timeout)
@@ -113,6 +127,8 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
 async def close_services(services: Services) -> None:
     await services.transparency.stop()
     await services.feed.close()
+    if services._as_of_pool is not None:
+        await services._as_of_pool.close()
     await services.projector.stop()
     await services.store.close()
     await services.pool.close()

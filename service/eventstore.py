@@ -81,6 +81,8 @@ class EventStore:
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        # The newest position this process committed (a lower bound of the log head).
+        self.last_position = 0
 
     async def close(self) -> None:
         if self._writer is not None:
@@ -148,6 +150,7 @@ class EventStore:
                 request.future.set_exception(outcome)
             else:
                 EVENTS_APPENDED.inc(len(request.rows))
+                self.last_position = max(self.last_position, outcome.position)
                 request.future.set_result(outcome)
 
     async def _write_group(

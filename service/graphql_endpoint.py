@@ -20,6 +20,7 @@ from graphql import (
     execute,
     validate,
 )
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -148,8 +149,11 @@ class GraphQLEndpoint:
             document, operation = self._document(request, gql, context)
             try:
                 response = await self._run(request, gql, document, context)
-            finally:
+            except BaseException:
                 await context.aclose()
+                raise
+            # What the request opened (as-of connections) is released after the answer is sent.
+            response.background = BackgroundTask(context.aclose)
         except RequestError as error:
             metrics.ERRORS.labels(error.code).inc()
             response = _error_response(error, media_type)

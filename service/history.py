@@ -14,7 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
-from projections.engine import MemoryRows, Projection, Row, RowRef, replay
+from projections.engine import MemoryRows, Projection, Row, replay
 from service.database import init_connection
 from service.eventstore import EventStore, record_from_row
 from service.eventstore_sql import EVENT_COLUMNS
@@ -103,7 +103,8 @@ async def compare_with_live(
 class AsOfReader:
     """One private connection, read by resolvers one query at a time (asyncpg needs that)."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, pool: asyncpg.Pool, conn: Any) -> None:
+        self._pool = pool
         self._conn = conn
         self._lock = asyncio.Lock()
 
@@ -122,25 +123,39 @@ class AsOfReader:
             return await self._conn.fetchval(query, *args, column=column, timeout=timeout)
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Drop the temporary tables and give the connection back."""
+        try:
+            await self._conn.execute("DISCARD TEMP")
+        finally:
+            await self._pool.release(self._conn)
 
 
-async def open_as_of(url: str, projections: list[Projection], memory: MemoryRows) -> AsOfReader:
-    """A private connection whose temporary read tables hold the replayed views.
+async def as_of_pool(url: str) -> asyncpg.Pool:
+    """Connections for as-of reads: no statement cache, so no plan can point at a live table
+    that a temporary one of the same name shadows."""
+    pool = await asyncpg.create_pool(
+        url, min_size=0, max_size=4, statement_cache_size=0, init=init_connection
+    )
+    assert pool is not None
+    return pool
+
+
+async def open_as_of(
+    pool: asyncpg.Pool, projections: list[Projection], memory: MemoryRows
+) -> AsOfReader:
+    """A connection whose temporary read tables hold the replayed views.
 
     Temporary tables shadow the live ones of the same name, so every read query of the
     projections answers from the past state on this connection. The caller closes it.
     """
-    conn = await asyncpg.connect(url, statement_cache_size=0)
+    conn = await pool.acquire()
+    reader = AsOfReader(pool, conn)
     try:
-        await init_connection(conn)
         tables = {t.name: t for p in projections for t in p.tables}
-        for table in tables.values():
-            for statement in table.ddl(temporary=True):
-                await conn.execute(statement)
-        changes: dict[RowRef, Row | None] = dict(memory.rows)
-        await write_rows(conn, tables, changes, {})
+        # One round trip for every CREATE (the simple protocol takes several statements).
+        await conn.execute(";\n".join(s for t in tables.values() for s in t.ddl(temporary=True)))
+        await write_rows(conn, tables, dict(memory.rows), {}, existed=set())
     except BaseException:
-        await conn.close()
+        await reader.close()
         raise
-    return AsOfReader(conn)
+    return reader

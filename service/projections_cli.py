@@ -12,7 +12,6 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
-    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -41,40 +40,35 @@ def rebuild_command(
 ) -> None:
     """Rebuild into fresh tables from position 0 while the live ones serve, then swap."""
 
-    async def run() -> list[RebuildResult]:
+    async def run() -> RebuildResult:
         async with running(Settings.from_env(), run_projector=False) as services:
             chosen = [p for p in services.projector.projections if name in (None, p.name)]
             if not chosen:
                 known = ", ".join(p.name for p in services.projector.projections)
                 console.print(f"no projection named {name!r}; known: {known}")
                 raise typer.Exit(2)
-            head = await services.store.head()
-            results = []
-            with Progress(
+            head = max(await services.store.head(), 1)
+            columns = (
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]} events/s"),
                 TimeRemainingColumn(),
-                console=console,
-            ) as bar:
-                for projection in chosen:
-                    task = bar.add_task(projection.name, total=max(head, 1), rate="-")
-                    started = time.perf_counter()
+            )
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task(", ".join(p.name for p in chosen), total=head, rate="-")
+                started = time.perf_counter()
 
-                    def tick(
-                        position: int, _count: int, task: TaskID = task, started: float = started
-                    ) -> None:
-                        rate = position / max(time.perf_counter() - started, 1e-6)
-                        bar.update(
-                            task, completed=position, total=max(head, position), rate=f"{rate:,.0f}"
-                        )
+                def tick(position: int, _count: int) -> None:
+                    rate = position / max(time.perf_counter() - started, 1e-6)
+                    bar.update(
+                        task, completed=position, total=max(head, position), rate=f"{rate:,.0f}"
+                    )
 
-                    results.append(await rebuild(services.pool, services.store, projection, tick))
-            return results
+                return await rebuild(services.pool, services.store, chosen, tick)
 
-    for result in asyncio.run(run()):
-        console.print(f"{result.projection}: rebuilt to position {result.position}")
+    result = asyncio.run(run())
+    console.print(f"{', '.join(result.projections)}: rebuilt to position {result.position}")
 
 
 @projections_app.command("verify")

@@ -44,6 +44,8 @@ class Projector:
         # Otherwise (a separate projector worker) it only watches the checkpoints.
         self._inline = inline
         self.positions: dict[str, int] = {}
+        # The newest log position announced by NOTIFY (kept while the loop runs).
+        self.notified_head = 0
         self._advanced = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
@@ -81,7 +83,12 @@ class Projector:
 
     async def _run(self, poll_interval: float = 1.0) -> None:
         wake = asyncio.Event()
-        listener = lambda *_: wake.set()  # noqa: E731 - asyncpg wants a plain callable
+
+        def listener(_conn: Connection, _pid: int, _channel: str, payload: object) -> None:
+            if isinstance(payload, str) and payload.isdigit():
+                self.notified_head = max(self.notified_head, int(payload))
+            wake.set()
+
         conn = await self._pool.acquire()
         try:
             await conn.add_listener(NOTIFY_CHANNEL, listener)
@@ -139,6 +146,11 @@ class Projector:
                     list(moved.values()),
                 )
             return reached
+
+    @property
+    def listening(self) -> bool:
+        """Whether the background loop runs here (so `notified_head` is being kept)."""
+        return self._task is not None and not self._task.done()
 
     @property
     def reached(self) -> int:
@@ -228,14 +240,18 @@ async def write_rows(
     """
     for table_name, table in tables.items():
         physical = names.get(table_name, table_name)
-        mine = [(ref, row) for ref, row in changes.items() if ref[0] == table_name]
-        fresh = [
-            row
-            for ref, row in mine
-            if row is not None and existed is not None and ref not in existed
-        ]
-        updated = [row for ref, row in mine if row is not None and row not in fresh]
-        gone = [ref[1] for ref, row in mine if row is None and (existed is None or ref in existed)]
+        fresh: list[Row] = []
+        updated: list[Row] = []
+        gone: list[tuple[Any, ...]] = []
+        for ref, row in changes.items():
+            if ref[0] != table_name:
+                continue
+            known = existed is None or ref in existed
+            if row is None:
+                if known:
+                    gone.append(ref[1])
+            else:
+                (updated if known else fresh).append(row)
         cols = table.column_names
         if fresh:
             await conn.copy_records_to_table(

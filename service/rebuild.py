@@ -7,7 +7,8 @@ checkpoint, all in one transaction: readers see either the old tables or the new
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -24,11 +25,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RebuildResult:
-    """Where a rebuild ended."""
+    """Which projections a rebuild swapped in, and the log position they reached."""
 
-    projection: str
+    projections: tuple[str, ...]
     position: int
-    events: int
 
 
 def _next(table: Table) -> str:
@@ -45,23 +45,31 @@ async def _create_fresh(conn: Connection, projection: Projection) -> None:
 async def _fill(
     conn: Connection,
     store: EventStore,
-    projection: Projection,
+    projections: Sequence[Projection],
     after: int,
     until: int | None,
     progress: Progress,
 ) -> int:
-    """Apply events after `after` (up to `until`, or the head) into the fresh tables."""
-    names = {t.name: _next(t) for t in projection.tables}
-    while events := await store.read_all(after, 2000):
+    """Apply events after `after` (up to `until`, or the head) into the fresh tables.
+
+    Each event is read and decoded once, then folded into every projection's fresh tables.
+    """
+    names = {t.name: _next(t) for p in projections for t in p.tables}
+    page = asyncio.create_task(store.read_all(after, 5000))
+    while events := await page:
         if until is not None:
             events = [e for e in events if e.position <= until]
             if not events:
                 break
+        # Read the next page while this one is decoded and folded.
+        page = asyncio.create_task(store.read_all(events[-1].position, 5000))
+        facts = [to_fact(store.codec, e) for e in events]
         async with conn.transaction():
-            facts = [to_fact(store.codec, e) for e in events]
-            await apply_facts(conn, projection, facts, names)
+            for projection in projections:
+                await apply_facts(conn, projection, facts, names)
         after = events[-1].position
         progress(after, len(events))
+    page.cancel()
     return after
 
 
@@ -85,19 +93,23 @@ async def _swap(conn: Connection, projection: Projection, position: int) -> None
 async def rebuild(
     pool: asyncpg.Pool,
     store: EventStore,
-    projection: Projection,
+    projections: Sequence[Projection],
     progress: Progress = lambda position, count: None,
 ) -> RebuildResult:
-    """Rebuild one projection from position 0 into fresh tables and swap them in."""
+    """Rebuild projections from position 0 into fresh tables and swap them in together."""
     async with pool.acquire() as conn:
-        await _create_fresh(conn, projection)
-        reached = await _fill(conn, store, projection, 0, None, progress)
+        for projection in projections:
+            await _create_fresh(conn, projection)
+        reached = await _fill(conn, store, projections, 0, None, progress)
         async with conn.transaction():
-            await conn.fetchval(
-                "SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE",
-                projection.name,
+            # The projector waits on these rows while the last events go in and the tables swap.
+            await conn.fetch(
+                "SELECT position FROM projection_checkpoints WHERE name = ANY($1::text[])"
+                " ORDER BY name FOR UPDATE",
+                [p.name for p in projections],
             )
             head = await store.head()
-            reached = await _fill(conn, store, projection, reached, head, progress)
-            await _swap(conn, projection, reached)
-    return RebuildResult(projection.name, reached, reached)
+            reached = await _fill(conn, store, projections, reached, head, progress)
+            for projection in projections:
+                await _swap(conn, projection, reached)
+    return RebuildResult(tuple(p.name for p in projections), reached)

@@ -224,9 +224,12 @@ async def test_allow_list_mode_refuses_unlisted_documents(
         assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+@pytest.mark.parametrize("projector", ["inline", "background loop"])
 async def test_the_cache_never_answers_older_than_the_views(
-    client: httpx.AsyncClient, tokens: Tokens
+    client: httpx.AsyncClient, tokens: Tokens, services: Services, projector: str
 ) -> None:
+    if projector == "background loop":
+        services.projector.start()
     headers = _headers(tokens)
     assert (await client.post("/graphql", json={"query": UNITS}, headers=headers)).json() == {
         "data": {"units": []}
@@ -241,6 +244,21 @@ async def test_the_cache_never_answers_older_than_the_views(
     )
     after = await client.post("/graphql", json={"query": UNITS}, headers=headers)
     assert after.json() == {"data": {"units": [{"code": "DINKES", "name": "Dinas Kesehatan"}]}}
+    trail = "{ auditTrail { edges { node { type } } } }"
+    first = await client.post("/graphql", json={"query": trail}, headers=headers)
+    await client.post(
+        "/graphql",
+        json={
+            "query": 'mutation { registerUnit(input: {code: "DISDIK", name: "Dinas Pendidikan"})'
+            " { __typename } }"
+        },
+        headers=headers,
+    )
+    second = await client.post("/graphql", json={"query": trail}, headers=headers)
+    assert len(second.json()["data"]["auditTrail"]["edges"]) == (
+        len(first.json()["data"]["auditTrail"]["edges"]) + 1
+    )
+    await services.projector.stop()
 
 
 async def test_a_minimum_position_waits_for_the_views_or_says_why_not(

@@ -98,7 +98,7 @@ async def test_a_rebuild_during_writes_matches_a_fresh_build_and_no_query_fails(
 
     reading = asyncio.create_task(reader())
     projection = next(p for p in services.projector.projections if p.name == "directory")
-    await asyncio.gather(writer(), rebuild(services.pool, services.store, projection))
+    await asyncio.gather(writer(), rebuild(services.pool, services.store, [projection]))
     await services.projector.catch_up()
     done.set()
     await reading
@@ -106,7 +106,7 @@ async def test_a_rebuild_during_writes_matches_a_fresh_build_and_no_query_fails(
     assert await verify_projections(services) == []
     count = await services.pool.fetchval("SELECT count(*) FROM directory_employees")
     assert count == 60
-    await rebuild(services.pool, services.store, projection)
+    await rebuild(services.pool, services.store, [projection])
     assert await verify_projections(services) == []
     indexes = await services.pool.fetch(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'directory_employees' ORDER BY 1"

@@ -33,12 +33,17 @@ class Table:
         return tuple(row[k] for k in self.key)
 
     def ddl(self, physical: str | None = None, *, temporary: bool = False) -> list[str]:
-        """CREATE statements for this table under a physical name (the live one by default)."""
+        """CREATE statements for this table under a physical name (the live one by default).
+
+        A temporary copy (a replay read by one request) needs no key or index: it is small,
+        filled once and read a few times.
+        """
         name = physical or self.name
         cols = ", ".join(f"{c} {t}" for c, t in self.columns)
-        kind = "TEMPORARY TABLE" if temporary else "TABLE"
+        if temporary:
+            return [f"CREATE TEMPORARY TABLE {name} ({cols})"]
         statements = [
-            f"CREATE {kind} IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
+            f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
         ]
         for i, index in enumerate(self.indexes):
             statements.append(f"CREATE INDEX IF NOT EXISTS {name}_ix{i} ON {name} {index}")

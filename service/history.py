@@ -103,9 +103,10 @@ async def compare_with_live(
 class AsOfReader:
     """One private connection, read by resolvers one query at a time (asyncpg needs that)."""
 
-    def __init__(self, pool: asyncpg.Pool, conn: Any) -> None:
+    def __init__(self, pool: asyncpg.Pool, conn: Any, tables: list[str]) -> None:
         self._pool = pool
         self._conn = conn
+        self._tables = tables
         self._lock = asyncio.Lock()
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
@@ -123,9 +124,13 @@ class AsOfReader:
             return await self._conn.fetchval(query, *args, column=column, timeout=timeout)
 
     async def close(self) -> None:
-        """Drop the temporary tables and give the connection back."""
+        """Empty the temporary tables (kept for the connection's next replay) and give it back."""
         try:
+            # DELETE, not TRUNCATE: a replay holds few rows, and TRUNCATE makes new files.
+            await self._conn.execute("; ".join(f"DELETE FROM {t}" for t in self._tables))
+        except BaseException:
             await self._conn.execute("DISCARD TEMP")
+            raise
         finally:
             await self._pool.release(self._conn)
 
@@ -149,11 +154,19 @@ async def open_as_of(
     projections answers from the past state on this connection. The caller closes it.
     """
     conn = await pool.acquire()
-    reader = AsOfReader(pool, conn)
+    tables = {t.name: t for p in projections for t in p.tables}
+    reader = AsOfReader(pool, conn, list(tables))
     try:
-        tables = {t.name: t for p in projections for t in p.tables}
-        # One round trip for every CREATE (the simple protocol takes several statements).
-        await conn.execute(";\n".join(s for t in tables.values() for s in t.ddl(temporary=True)))
+        # A connection keeps its temporary tables between replays (emptied at close).
+        absent = await conn.fetchval(
+            "SELECT coalesce(array_agg(n), '{}') FROM unnest($1::text[]) AS n"
+            " WHERE to_regclass('pg_temp.' || n) IS NULL",
+            list(tables),
+        )
+        missing = [tables[name] for name in absent]
+        if missing:
+            # One round trip for every CREATE (the simple protocol takes several statements).
+            await conn.execute(";\n".join(s for t in missing for s in t.ddl(temporary=True)))
         await write_rows(conn, tables, dict(memory.rows), {}, existed=set())
     except BaseException:
         await reader.close()

@@ -30,6 +30,7 @@ from service.graphql_http import (
     GRAPHQL_RESPONSE,
     GraphQLRequest,
     RequestError,
+    negotiate,
     operation_of,
     read_request,
 )
@@ -141,8 +142,8 @@ class GraphQLEndpoint:
         media_type = GRAPHQL_RESPONSE
         operation = "unknown"
         try:
+            media_type = negotiate(request.headers.get("accept"))
             gql = await read_request(request, self._config.max_body)
-            media_type = gql.media_type
             context = await self._context(request)
             logs.request_id.set(context.request_id)
             self._rate_limit(request, context)

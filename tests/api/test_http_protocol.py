@@ -94,13 +94,19 @@ async def test_malformed_requests_are_400(
     assert message in response.json()["errors"][0]["message"]
 
 
-async def test_bad_variables_are_a_request_error(client: httpx.AsyncClient, tokens: Tokens) -> None:
+@pytest.mark.parametrize(("accept", "status"), [(GQL, 400), (JSON, 200)])
+async def test_bad_variables_are_a_request_error(
+    client: httpx.AsyncClient, tokens: Tokens, accept: str, status: int
+) -> None:
     query = "query($n: String!) { employee(nip: $n) { name } }"
     response = await client.post(
-        "/graphql", json={"query": query, "variables": {"n": 5}}, headers=_headers(tokens)
+        "/graphql",
+        json={"query": query, "variables": {"n": 5}},
+        headers=_headers(tokens, accept),
     )
-    assert response.status_code == 400
+    assert response.status_code == status
     assert "data" not in response.json()
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 @pytest.mark.parametrize("accept", [GQL, JSON])
@@ -125,12 +131,13 @@ async def test_unsupported_media_types_are_refused(
         "/graphql", json={"query": UNITS}, headers=_headers(tokens, "text/csv")
     )
     assert not_acceptable.status_code == 406
-    wrong_body = await client.post(
-        "/graphql",
-        content=UNITS,
-        headers={**_headers(tokens), "Content-Type": "text/plain"},
-    )
-    assert wrong_body.status_code == 415
+    for accept in (GQL, JSON):
+        wrong_body = await client.post(
+            "/graphql",
+            content=UNITS,
+            headers={**_headers(tokens, accept), "Content-Type": "text/plain"},
+        )
+        assert wrong_body.status_code == 415
 
 
 ALIASES = "{ units { code " + " ".join(f"a{i}: code" for i in range(40)) + " } }"
@@ -149,14 +156,18 @@ async def test_oversized_documents_are_refused_and_the_service_answers_right_aft
     assert again.json() == {"data": {"units": []}}
 
 
-async def test_a_two_megabyte_body_is_413(client: httpx.AsyncClient, tokens: Tokens) -> None:
+@pytest.mark.parametrize("accept", [GQL, JSON])
+async def test_a_two_megabyte_body_is_413(
+    client: httpx.AsyncClient, tokens: Tokens, accept: str
+) -> None:
     padding = " " * (2 * 1024 * 1024)
     response = await client.post(
         "/graphql",
         content=json.dumps({"query": UNITS + padding}).encode(),
-        headers={**_headers(tokens), "Content-Type": JSON},
+        headers={**_headers(tokens, accept), "Content-Type": JSON},
     )
     assert response.status_code == 413
+    assert response.headers["content-type"].startswith(accept)
     again = await client.post("/graphql", json={"query": UNITS}, headers=_headers(tokens))
     assert again.status_code == 200
 

@@ -8,5 +8,6 @@ COPY projections projections
 RUN pip install --no-cache-dir .
 ENV KINERJA_HOST=0.0.0.0 KINERJA_PORT=8000 KINERJA_ENV=production
 EXPOSE 8000
+RUN mkdir -p /var/lib/kinerja && chown nobody /var/lib/kinerja
 USER nobody
 CMD ["kinerja", "serve"]

@@ -9,14 +9,23 @@ from pathlib import Path
 
 
 def _secret_file(path: Path) -> str:
-    """A development secret kept in the data folder so restarts and `kinerja token` agree."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
-    return value
+    """A secret kept in the data folder so restarts, workers and `kinerja token` agree.
+
+    Created once, atomically: processes starting together (API and projector worker on a
+    shared volume) all end up with the first one written.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if environ is None else environ)
+        # An empty variable counts as unset: an empty signing key must never be accepted.
+        env = {k: v for k, v in (os.environ if environ is None else environ).items() if v}
         data_dir = Path(env.get("KINERJA_DATA_DIR", "./var")).resolve()
         mode = env.get("KINERJA_ENV", "development")
         jwks_file = env.get("KINERJA_JWKS_FILE")

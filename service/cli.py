@@ -12,6 +12,7 @@ from rich.console import Console
 
 from service.application import running
 from service.audit_cli import audit_app
+from service.audit_cli import export as export_log
 from service.auth import Role, mint_token
 from service.database import create_pool, database_url
 from service.import_cli import import_app
@@ -25,6 +26,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(audit_app, name="audit")
+# `kinerja export` is `kinerja audit export`: the log and checkpoints as JSON lines.
+app.command("export", help="Write every event and signed checkpoint as JSON lines.")(export_log)
 app.add_typer(projections_app, name="projections")
 app.add_typer(import_app, name="import")
 

@@ -23,7 +23,9 @@ async def _employee_as_of(
     services = info.context.services
     subject = services.ids.employee_id(nip.strip())
     projections = services.projector.projections
-    memory = await replay_subject(services.store, projections, subject, until=at, position=position)
+    memory = await replay_subject(
+        services.store, projections, subject, until=at, position=position, cache=services.facts
+    )
     row = memory.get(directory.EMPLOYEES.name, (subject,))
     if row is None:
         return None

@@ -23,7 +23,7 @@ from service.handlers.performance_unit import UnitPerformanceHandlers
 from service.handlers.privacy import PrivacyHandlers
 from service.handlers.training import OpenNeedsView, TrainingHandlers
 from service.handlers.unit_staff import DirectoryStaff
-from service.history import as_of_pool
+from service.history import FactCache, as_of_pool
 from service.identity import SubjectIds
 from service.keyring import KeyRing
 from service.log_feed import LogFeed
@@ -49,6 +49,7 @@ class Services:
     keyring: KeyRing
     privacy: PrivacyHandlers
     feed: LogFeed
+    facts: FactCache
     organisation: OrganisationHandlers
     training: TrainingHandlers
     performance: PerformanceHandlers
@@ -116,6 +117,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         keyring=keyring,
         privacy=PrivacyHandlers(repo, ids, keyring),
         feed=LogFeed(pool, store),
+        facts=FactCache(store.codec),
         organisation=OrganisationHandlers(repo, ids),
         training=TrainingHandlers(repo, ids, OpenNeedsView(pool), AwardOpportunities(pool)),
         performance=performance,

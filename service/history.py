@@ -7,6 +7,7 @@ the same code the projector runs, never a second implementation.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,13 +15,51 @@ from uuid import UUID
 
 import asyncpg
 
-from projections.engine import MemoryRows, Projection, Row, replay
+from domain.organisation import unit_stream_id
+from projections.engine import Fact, MemoryRows, Projection, Row, replay
+from service.codec import EventCodec
 from service.database import init_connection
 from service.eventstore import EventStore, record_from_row
 from service.eventstore_sql import EVENT_COLUMNS
 from service.facts import to_fact
+from service.keyring import SEALED
 from service.pg import Connection
 from service.projector import write_rows
+from service.records import RecordedEvent
+
+_UNIT_FIELDS = ("unit_code", "to_unit", "from_unit")
+
+
+class FactCache:
+    """Decoded events by log position, for replays that read the same streams again.
+
+    Events never change, so a decoded one stays right; events with sealed personal fields are
+    never kept (erasure must leave no plaintext behind), and the cache is bounded.
+    """
+
+    def __init__(self, codec: EventCodec, size: int = 100_000) -> None:
+        self._codec = codec
+        self._size = size
+        self._facts: OrderedDict[int, Fact] = OrderedDict()
+
+    def facts(self, events: list[RecordedEvent]) -> list[Fact]:
+        found = []
+        for event in events:
+            fact = self._facts.get(event.position)
+            if fact is None:
+                fact = to_fact(self._codec, event)
+                if SEALED.encode() not in event.payload:
+                    self._facts[event.position] = fact
+                    if len(self._facts) > self._size:
+                        self._facts.popitem(last=False)
+            found.append(fact)
+        return found
+
+
+_BOUNDED = (
+    " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
+    " AND ($3::bigint IS NULL OR position <= $3) ORDER BY position"
+)
 
 
 async def replay_subject(
@@ -30,20 +69,34 @@ async def replay_subject(
     *,
     until: datetime | None = None,
     position: int | None = None,
+    cache: FactCache | None = None,
 ) -> MemoryRows:
-    """The views of one person (and the units) as the log stood at a time or position."""
+    """The views of one person (and of the units they belonged to) as the log stood then."""
     rows = await store.pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events"
-        " WHERE (subject_id = $1 OR stream_id = $1 OR event_type = 'UnitRegistered')"
-        " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
-        " AND ($3::bigint IS NULL OR position <= $3)"
-        " ORDER BY position",
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE (subject_id = $1 OR stream_id = $1)" + _BOUNDED,
         subject_id,
         until,
         position,
     )
     events = await store.prefetch([record_from_row(r) for r in rows])
-    return replay(projections, (to_fact(store.codec, e) for e in events))
+    decode = cache or FactCache(store.codec, size=0)
+    facts = decode.facts(events)
+    codes = {
+        value
+        for fact in facts
+        for name in _UNIT_FIELDS
+        if isinstance(value := getattr(fact.event, name, None), str)
+    }
+    if codes:
+        units = await store.pool.fetch(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::uuid[])" + _BOUNDED,
+            [unit_stream_id(code) for code in codes],
+            until,
+            position,
+        )
+        facts += decode.facts([record_from_row(r) for r in units])
+        facts.sort(key=lambda fact: fact.position)
+    return replay(projections, facts)
 
 
 async def replay_all(store: EventStore, projections: list[Projection]) -> MemoryRows:

@@ -50,6 +50,11 @@ async def test_an_erased_person_is_readable_nowhere_and_the_log_still_verifies(
     assert all(NIP.encode() not in r["payload"] and NAME.encode() not in r["payload"] for r in raw)
     await services.transparency.checkpoint()
 
+    as_of = "query($n: String!, $at: DateTime!) { employeeAsOf(nip: $n, at: $at) { nip name } }"
+    now = {"n": NIP, "at": "2999-01-01T00:00:00Z"}
+    auditor = tokens.header("auditor-1", "AUDITOR")
+    before = await gql(client, as_of, now, auditor)
+    assert before["data"]["employeeAsOf"] == {"nip": NIP, "name": NAME}
     refused = await gql(client, ERASE, {"nip": NIP, "reason": "request"}, hr)
     assert refused["data"]["eraseSubject"]["__typename"] == "NotAuthorized"
     admin = tokens.header("admin-1", "ADMIN")
@@ -66,6 +71,8 @@ async def test_an_erased_person_is_readable_nowhere_and_the_log_still_verifies(
     assert listing["data"]["employees"]["edges"] == [
         {"node": {"nip": None, "name": None, "unit": {"code": "DINKES"}}}
     ]
+    after = await gql(client, as_of, now, auditor)
+    assert after["data"]["employeeAsOf"] == {"nip": None, "name": None}
     tables = await _read_tables_text(services)
     assert NIP not in tables and NAME not in tables
     raw = await services.pool.fetch("SELECT payload, metadata::text AS meta FROM events")

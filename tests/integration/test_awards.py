@@ -34,6 +34,7 @@ from service.handlers.performance import SubmitEvaluation
 from service.handlers.training import PublishProgram, RecordCompletion
 from service.history import compare_with_live, replay_all
 from service.settings import Settings
+from tests import rfc9162
 
 HR = Principal(sub="196001011990011001", roles=frozenset({Role.HR}))
 BOSS = "197001012000011001"
@@ -262,3 +263,34 @@ async def test_default_rule_sets_publish_once_and_keep_their_hash_after_a_restar
     assert len(hashes[0]) == 4
     expected = _independent_hash("prioritas_pengembangan_kompetensi.json")
     assert hashes[0]["PRIORITAS_PENGEMBANGAN_KOMPETENSI"] == expected
+
+
+async def test_an_award_decision_event_is_provably_in_the_signed_log(
+    award_services: Services,
+) -> None:
+    s = award_services
+    await given_staff(s)
+    await evaluate(s, GOOD, Period.TRIWULAN_I, ABOVE)
+    await complete(s, GOOD, 20, "P-1")
+    first = await s.transparency.checkpoint()
+    await decide(s, GOOD, AwardKind.PRIORITAS_PENGEMBANGAN_KOMPETENSI)
+    signed = await s.transparency.checkpoint()
+    decided = [e for e in await s.store.read_all(0, 10_000) if e.event_type == "AwardDecided"]
+    assert len(decided) == 1
+    event = decided[0]
+    proof = await s.transparency.inclusion(event.position, signed.checkpoint.size)
+    assert rfc9162.verify_inclusion(
+        event.position - 1,
+        signed.checkpoint.size,
+        rfc9162.leaf(event.hash),
+        proof.audit_path,
+        signed.checkpoint.root_hash,
+    )
+    consistency = await s.transparency.consistency(first.checkpoint.size, signed.checkpoint.size)
+    assert rfc9162.verify_consistency(
+        first.checkpoint.size,
+        signed.checkpoint.size,
+        first.checkpoint.root_hash,
+        signed.checkpoint.root_hash,
+        consistency.path,
+    )

@@ -39,7 +39,7 @@ class Projector:
         self._pool = pool
         self._store = store
         self.projections = list(projections)
-        self._batch_size = batch_size
+        self.batch_size = batch_size
         # Inline: a process without the background loop applies events itself when it waits.
         # Otherwise (a separate projector worker) it only watches the checkpoints.
         self._inline = inline
@@ -109,7 +109,7 @@ class Projector:
         """Apply every event not yet applied; return the position all projections reached."""
         while True:
             after = self.reached
-            events = await self._store.read_all(after, self._batch_size)
+            events = await self._store.read_all(after, self.batch_size)
             if not events:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]

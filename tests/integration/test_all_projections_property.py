@@ -1,0 +1,92 @@
+"""Every projection, built event by event by the real projector in batches of any size, equals
+a replay of the whole log from position 0 through the same folds."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.errors import DomainError
+from domain.values import EmploymentType, PositionKind
+from service.application import build_services, close_services
+from service.auth import Principal, Role
+from service.commands import CommandContext, NotAllowed
+from service.database import with_database
+from service.handlers.organisation import RegisterEmployee
+from service.projections_cli import verify_projections
+from service.settings import Settings
+
+UNITS = ["DINKES", "DISDIK", "SETDA"]
+PEOPLE = [f"19850315201001{1 + i % 2}{i + 1:03d}" for i in range(6)]
+ADMIN = Principal("admin-1", frozenset({Role.ADMIN}))
+
+_OP = st.one_of(
+    st.tuples(st.just("register"), st.integers(0, 5), st.integers(0, 2), st.integers(-1, 5)),
+    st.tuples(st.just("transfer"), st.integers(0, 5), st.integers(0, 2)),
+    st.tuples(st.just("supervise"), st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.just("erase"), st.integers(0, 5)),
+)
+
+
+async def _run(services: Any, op: tuple[Any, ...]) -> None:
+    ctx = CommandContext(ADMIN, datetime.now(UTC))
+    handlers = services.organisation
+    kind = op[0]
+    try:
+        if kind == "register":
+            boss = PEOPLE[op[3]] if op[3] >= 0 else None
+            await handlers.register_employee(
+                ctx,
+                RegisterEmployee(
+                    PEOPLE[op[1]],
+                    f"Pegawai {op[1]}",
+                    EmploymentType.PNS,
+                    UNITS[op[2]],
+                    PositionKind.PELAKSANA,
+                    "Staf",
+                    boss,
+                ),
+            )
+        elif kind == "transfer":
+            await handlers.transfer_employee(ctx, PEOPLE[op[1]], UNITS[op[2]], None)
+        elif kind == "supervise":
+            await handlers.assign_supervisor(ctx, PEOPLE[op[1]], PEOPLE[op[2]], None)
+        else:
+            await services.privacy.erase_subject(ctx, PEOPLE[op[1]], "the subject's request")
+    except (DomainError, NotAllowed):
+        pass  # refused commands append nothing; the sequence goes on
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(_OP, min_size=1, max_size=25), batch=st.integers(1, 7))
+async def test_every_projection_built_in_batches_equals_a_replay_from_zero(
+    server_url: str, template_name: str, settings: Settings, ops: list[tuple[Any, ...]], batch: int
+) -> None:
+    name = f"kinerja_p_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(with_database(server_url, "postgres"))
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    services = await build_services(settings, with_database(server_url, name), run_projector=False)
+    try:
+        services.projector.batch_size = batch
+        ctx = CommandContext(ADMIN, datetime.now(UTC))
+        for code in UNITS:
+            await services.organisation.register_unit(ctx, code, f"Unit {code}")
+        for op in ops:
+            await _run(services, op)
+            if op[0] == "transfer":
+                await services.projector.catch_up()
+        await services.projector.catch_up()
+        assert await verify_projections(services) == []
+    finally:
+        await close_services(services)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -222,7 +222,7 @@ class EventStore:
                         b"",
                     )
                     previous = record_hash(previous, record)
-                    request.rows.append(replace(record, hash=previous).as_row())
+                    request.rows.append((*record.as_row()[:-1], previous))
                 if events:
                     versions[write.stream_id] = events[-1].stream_version
             if request.key is not None:

@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 import uvicorn
+from hypothesis import settings as settings_profile
 
 from projections.registry import all_projections
 from service.application import Services, build_services, close_services
@@ -26,6 +27,11 @@ from service.projector import Projector
 from service.settings import Settings
 
 RUN_ID = secrets.token_hex(4)
+
+# CI runs the property tests on the same examples every time; locally they explore.
+settings_profile.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings_profile.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -77,11 +77,9 @@ class Projection(Protocol):
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         """The rows (table name, key) the fold needs to see for this event."""
-        ...
 
     def fold(self, fact: Fact, rows: Mapping[RowRef, Row | None]) -> Changes:
         """Row changes for this event: a new row, or None to delete it."""
-        ...
 
 
 class MemoryRows:

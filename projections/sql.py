@@ -11,17 +11,14 @@ class Reader(Protocol):
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
         """All rows of a query."""
-        ...
 
     async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
         """The first row of a query, or None."""
-        ...
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
         """The first value of the first row, or None."""
-        ...
 
 
 def rows_as_dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:

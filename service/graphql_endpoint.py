@@ -53,7 +53,6 @@ class RequestContext(Protocol):
 
     async def aclose(self) -> None:
         """Release what the request opened."""
-        ...
 
 
 class ViewClock(Protocol):
@@ -61,11 +60,9 @@ class ViewClock(Protocol):
 
     async def positions(self) -> tuple[int, int]:
         """(log head, position every view has reached)."""
-        ...
 
     async def wait_for(self, position: int, timeout: float) -> None:
         """Return once the views include the position, or raise ProjectionTimeout."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,6 @@ class OpportunitySource(Protocol):
 
     async def granted(self, employee_id: UUID) -> Sequence[AdvancedTrainingOpportunity]:
         """The opportunities granted to the employee so far."""
-        ...
 
 
 class OpenNeeds(Protocol):
@@ -68,7 +67,6 @@ class OpenNeeds(Protocol):
 
     async def areas(self, employee_id: UUID) -> Sequence[str]:
         """The competency areas of the employee's open development needs."""
-        ...
 
 
 class OpenNeedsView:

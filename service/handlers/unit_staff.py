@@ -14,7 +14,6 @@ class UnitStaff(Protocol):
 
     async def employee_ids(self, unit_code: str) -> tuple[UUID, ...]:
         """The stream ids of the unit's active employees."""
-        ...
 
 
 class DirectoryStaff:

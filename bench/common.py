@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
-from starlette.applications import Starlette
 
 from service.auth import mint_token
 from service.settings import Settings
@@ -33,7 +26,6 @@ ENV = {
     "KINERJA_CHECKPOINT_SECONDS": "3600",
     "KINERJA_CHECKPOINT_EVENTS": "100000000",
 }
-CLIENTS = 16
 
 
 @dataclass(frozen=True)
@@ -47,25 +39,6 @@ class Row:
     target: str
     met: bool | None
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Load:
-    """What a bounded load run measured."""
-
-    requests: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rate(self) -> float:
-        """Requests per second."""
-        return self.requests / self.seconds
-
-    @property
-    def median(self) -> float:
-        """The median latency in seconds."""
-        return statistics.median(self.latencies)
 
 
 def bench_settings(url: str, data_dir: Path) -> Settings:
@@ -86,22 +59,6 @@ def free_port() -> int:
         return port
 
 
-async def run_load(count: int, request: Callable[[int], Awaitable[None]]) -> Load:
-    """`count` requests by CLIENTS concurrent clients, each taking the next index when free."""
-    latencies: list[float] = []
-    indexes = iter(range(count))
-
-    async def client() -> None:
-        for i in indexes:
-            started = time.perf_counter()
-            await request(i)
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(CLIENTS)))
-    return Load(count, time.perf_counter() - started, latencies)
-
-
 async def timed(repeat: int, call: Callable[[int], Awaitable[object]]) -> float:
     """The median seconds of `repeat` sequential calls."""
     times = []
@@ -110,24 +67,6 @@ async def timed(repeat: int, call: Callable[[int], Awaitable[object]]) -> float:
         await call(i)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-@asynccontextmanager
-async def inprocess_server(app: Starlette) -> AsyncIterator[str]:
-    """A real uvicorn serving `app` on a free loopback port, in this process."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def _cpu_of(pid: str) -> float:
@@ -147,7 +86,9 @@ def postgres_cpu_seconds(postmaster: int | None) -> float:
     """CPU time used so far by this PostgreSQL server: the postmaster and its children."""
     if postmaster is None:
         return 0.0
-    total = _cpu_of(str(postmaster))
+    # The postmaster's own time plus its reaped children's (backends that already exited).
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         try:
             stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
@@ -156,54 +97,6 @@ def postgres_cpu_seconds(postmaster: int | None) -> float:
         except OSError:
             continue
     return total
-
-
-class ApiServer:
-    """`kinerja serve` in a subprocess (so its memory is its own), on a free port."""
-
-    def __init__(self, url: str, data_dir: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs
-        env = {**os.environ, **ENV, "DATABASE_URL": url, "KINERJA_DATA_DIR": str(data_dir)}
-        kinerja = str(Path(sys.executable).parent / "kinerja")
-        command = [kinerja, "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=self._log)
-
-    async def ready(self, http: httpx.AsyncClient) -> None:
-        """Wait until /readyz answers 200 (or raise with the server's log)."""
-        for _ in range(600):
-            try:
-                if (await http.get(f"{self.base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None:
-                break
-            await asyncio.sleep(0.1)
-        self._log.seek(0)
-        raise RuntimeError(f"the API did not start:\n{self._log.read().decode()[-3000:]}")
-
-    def status(self, field: str) -> int:
-        """A kB value from /proc/<pid>/status (VmHWM: peak resident memory)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-        raise KeyError(field)
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the server process has used (from /proc/<pid>/stat)."""
-        return _cpu_of(str(self.process.pid))
-
-    def reset_peak(self) -> None:
-        """Reset VmHWM to the current RSS (Linux: write 5 to clear_refs)."""
-        Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
-
-    def stop(self) -> None:
-        """Stop the server (SIGTERM) and wait for it."""
-        self.process.terminate()
-        self.process.wait(30)
-        self._log.close()
 
 
 async def graphql(

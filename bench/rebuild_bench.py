@@ -40,7 +40,7 @@ async def rebuild_row(b: HttpBench) -> Row:
         ours,
         raw,
         "events/s",
-        0.15,
+        0.2,
         "rebuild = `kinerja projections rebuild`: one pass decodes each event once for all"
         " projections, fresh tables, then one atomic swap",
     )

@@ -1,24 +1,42 @@
-"""`make bench`: every measure against its baseline in the same run, written to bench/RESULTS.md."""
+"""`make bench`: every measure against its peers in the same run, written to bench/RESULTS.md.
+
+HTTP load comes from wrk in its own process; ours, the raw Starlette + asyncpg endpoint, plain
+Strawberry and PostGraphile 4 each run in their own process; each comparison is repeated three
+times, interleaved, with the CPU each server and PostgreSQL used.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import platform
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 
+from bench import servers
 from bench.append import append_rates, bench_database
-from bench.baseline import baseline_app
-from bench.common import ApiServer, Row, bench_settings, inprocess_server, ratio_row
-from bench.http_bench import HttpBench, page_rows, submit_rows
+from bench.common import Row, bench_settings, postgres_cpu_seconds, postmaster_of, ratio_row
+from bench.compare import HEADER, Comparison
+from bench.es_peer import eventsourcing_rate
+from bench.http_bench import HttpBench, sampling
+from bench.http_compare import (
+    Stage,
+    hit_rate_under_writes,
+    page_comparisons,
+    submit_comparison,
+)
 from bench.rebuild_bench import as_of_row, rebuild_row
 from bench.scale_bench import scale_rows
+from bench.targets import target_rows
+from bench.wrk import WrkMissing, require_wrk
 from service.application import Services, build_services, close_services
 from service.demo import seed_demo
 from service.demo_city import City
@@ -37,24 +55,21 @@ def machine() -> str:
     return f"{platform.machine()}, nproc {os.cpu_count()}, memory {memory}"
 
 
-def table(rows: list[Row], header: str) -> str:
-    """The markdown of RESULTS.md; the bounds section only when a target was missed."""
-    lines = [
-        "# Benchmark results",
-        "",
-        header,
-        "",
-        "| measure | ours | baseline (same run) | ratio | target | result |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+def document(header: str, comparisons: list[Comparison], rows: list[Row]) -> str:
+    """The markdown of RESULTS.md: the wrk comparisons, then every target with its result."""
+    lines = ["# Benchmark results", "", header, "", "## HTTP under wrk", "", *HEADER]
+    for comparison in comparisons:
+        lines += comparison.rows()
+    lines += [""] + [f"- {c.measure}: {c.note}" for c in comparisons if c.note]
+    lines += ["", "## Targets", "", "| measure | ours | peer | ratio | target | result |"]
+    lines.append("| --- | --- | --- | --- | --- | --- |")
     for r in rows:
-        result = "met" if r.met else "**missed**"
+        result = "met" if r.met else "**missed**" if r.met is False else "not measured"
         lines.append(
             f"| {r.measure} | {r.ours} | {r.baseline} | {r.ratio} | {r.target} | {result} |"
         )
-    lines += ["", "Notes:", ""]
-    lines += [f"- {r.measure}: {r.note}" for r in rows if r.note]
-    if any(not r.met for r in rows) and BOUNDS_FILE.exists():
+    lines += ["", "Notes:", ""] + [f"- {r.measure}: {r.note}" for r in rows if r.note]
+    if any(r.met is False for r in rows) and BOUNDS_FILE.exists():
         lines += ["", BOUNDS_FILE.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
@@ -68,64 +83,107 @@ async def _seed(services: Services) -> tuple[City, str]:
     seconds = time.perf_counter() - started
     line = (
         f"Seeded with `seed-demo --employees {EMPLOYEES} --years {YEARS} --seed {SEED}` "
-        f"through the real handlers: {head:,} events in {seconds:.0f} s "
-        f"({head / seconds:,.0f} events/s)."
+        f"through the real handlers: {head:,} events in {seconds:.0f} s."
     )
     return city, line
 
 
-async def _served_rows(url: str, data: Path, services: Services, city: City) -> list[Row]:
-    """Every measure that needs the API subprocess and the baseline server."""
-    api = ApiServer(url, data)
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+@contextlib.contextmanager
+def every_server(url: str, data: Path) -> Iterator[dict[str, servers.Server]]:
+    """Ours and the three peers, each in its own process, stopped on exit."""
+    started: dict[str, servers.Server] = {}
     try:
-        async with (
-            inprocess_server(baseline_app(url)) as baseline,
-            httpx.AsyncClient(limits=limits, timeout=120) as http,
-        ):
-            await api.ready(http)
-            b = HttpBench(services, services.settings, city, api, baseline, http)
-            rows = await submit_rows(b)
-            rows += await page_rows(b)
-            rows.append(await as_of_row(b))
-            # Before the scale rows: a rebuild would drop the rows generate_series adds.
-            rows.append(await rebuild_row(b))
-            return rows + await scale_rows(b)
+        started["kinerja"] = servers.ours(url, data)
+        started["raw"] = servers.peer("raw", url)
+        started["plain Strawberry"] = servers.peer("strawberry", url)
+        started["PostGraphile 4"] = servers.postgraphile(url)
+        yield started
     finally:
-        api.stop()
+        for server in started.values():
+            server.stop()
+
+
+async def _measured(
+    url: str, data: Path, services: Services, city: City
+) -> tuple[list[Comparison], list[Row]]:
+    """The wrk comparisons, then the in-process and sequential rows, against live servers."""
+    postmaster = postmaster_of(await services.pool.fetchval("SELECT pg_backend_pid()"))
+    with every_server(url, data) as running:
+        stage = Stage(services, city, running, lambda: postgres_cpu_seconds(postmaster))
+        pages = await page_comparisons(stage)
+        peak = running["kinerja"].rss_mb("VmHWM")
+        async with sampling(services) as lag:
+            submit = await submit_comparison(stage)
+        hit_rate, writes = await hit_rate_under_writes(stage)
+        ours_server = running["kinerja"]
+        async with httpx.AsyncClient(timeout=120) as http:
+            b = HttpBench(services, services.settings, city, ours_server, running["raw"].base, http)
+            rows = [await as_of_row(b), await rebuild_row(b)]
+            rows += await scale_rows(b)
+    measured = {"peak_mb": peak, "hit_rate": hit_rate, "writes": writes, "lag_p99": lag.p99()}
+    return [*pages, submit], target_rows([*pages, submit], measured) + rows
 
 
 async def run() -> str:
     """Seed, measure everything, and return the RESULTS.md text."""
+    require_wrk()
     async with bench_database() as url:
         with tempfile.TemporaryDirectory(prefix="kinerja-bench-data-") as folder:
             data = Path(folder)
             services = await build_services(bench_settings(url, data), url, run_projector=False)
             try:
                 city, seeded = await _seed(services)
-                ours, raw = await append_rates(url, 16, "BENCH")
-                rows = [
-                    ratio_row(
-                        "store appends, 16 concurrent appenders, no HTTP",
-                        ours,
-                        raw,
-                        "appends/s",
-                        3,
-                        "baseline: raw asyncpg single-row INSERT commits, 16 tasks, 150 each",
-                    )
-                ]
                 await services.projector.catch_up()
-                rows += await _served_rows(url, data, services, city)
+                ours, raw = await append_rates(url, 16, "BENCH")
+                library = await eventsourcing_rate(url)
+                comparisons, rows = await _measured(url, data, services, city)
             finally:
                 await close_services(services)
         version = await _server_version(url)
     header = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, {version}. {seeded} "
-        "Servers: `kinerja serve` (uvicorn, a subprocess) and the baseline Starlette + asyncpg "
-        "app (uvicorn, in the bench process), both on 127.0.0.1; client: httpx.AsyncClient "
-        "with 16 concurrent tasks."
+        "Load: wrk (2 threads, 16 connections) in its own process; every server in its own "
+        "process on 127.0.0.1; each comparison three times, interleaved; ratios are the median "
+        "of the per-round ratios."
     )
-    return table(rows, header)
+    return document(header, comparisons, _append_rows(ours, raw, library) + rows)
+
+
+def _append_rows(ours: float, raw: float, library: float | None) -> list[Row]:
+    rows = [
+        ratio_row(
+            "store appends, 16 concurrent appenders",
+            ours,
+            raw,
+            "appends/s",
+            3,
+            "peer: raw asyncpg single-row INSERT commits, 16 tasks, 150 each",
+        )
+    ]
+    if library is None:
+        rows.append(
+            Row(
+                "store appends vs the eventsourcing library's PostgreSQL persistence",
+                f"{ours:,.0f} appends/s",
+                "not installed",
+                "",
+                ">= 10x",
+                None,
+                "install the peer with `pip install 'eventsourcing[postgres]'` (`make bench` does)",
+            )
+        )
+    else:
+        rows.append(
+            ratio_row(
+                "store appends vs the eventsourcing library's PostgreSQL persistence",
+                ours,
+                library,
+                "appends/s",
+                10,
+                "peer: eventsourcing's own PostgreSQL recorder, 16 threads, new aggregates",
+            )
+        )
+    return rows
 
 
 async def _server_version(url: str) -> str:
@@ -140,7 +198,11 @@ async def _server_version(url: str) -> str:
 
 def main() -> None:
     """Run the suite and write bench/RESULTS.md."""
-    text = asyncio.run(run())
+    try:
+        text = asyncio.run(run())
+    except WrkMissing as missing:
+        print(missing, file=sys.stderr)
+        raise SystemExit(2) from None
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
 

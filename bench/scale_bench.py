@@ -12,7 +12,8 @@ import time
 from uuid import UUID
 
 from bench.common import Row, graphql, time_row, timed, token
-from bench.http_bench import PAGE, HttpBench, cursor
+from bench.http_bench import HttpBench
+from bench.http_compare import PAGE, cursor
 
 ONE = """query One($nip: String!) { employee(nip: $nip) {
   id nip name employmentType positionKind positionTitle version } }"""
@@ -82,14 +83,14 @@ async def scale_rows(b: HttpBench) -> list[Row]:
             "`employee(nip)` at 1,000,000 employees (baseline: at 10,000)",
             one_large,
             one_small,
-            1.5,
+            1.2,
             note,
         ),
         time_row(
             "`employees(first: 50)` page at 1,000,000 (baseline: at 10,000)",
             page_large,
             page_small,
-            1.5,
+            1.2,
             note,
         ),
     ]

@@ -7,7 +7,7 @@ I/O-free; a verifier needs only this module, an export of the leaves and a signe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -29,6 +29,73 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 def _split(n: int) -> int:
     """Return the largest power of two below n (n >= 2): where RFC 9162 splits n leaves."""
     return 1 << ((n - 1).bit_length() - 1)
+
+
+Range = tuple[int, int]
+
+
+def subtree_pieces(start: int, end: int) -> list[Range]:
+    """The complete, aligned subtrees whose hashes make MTH(leaves[start:end]), left to right."""
+    n = end - start
+    if n & (n - 1) == 0 and start % n == 0:
+        return [(start, end)]
+    k = _split(n)
+    return subtree_pieces(start, start + k) + subtree_pieces(start + k, end)
+
+
+def combine(start: int, end: int, piece: Callable[[int, int], bytes]) -> bytes:
+    """MTH(leaves[start:end]) from the hashes of its complete subtrees (`piece(start, end)`)."""
+    n = end - start
+    if n & (n - 1) == 0 and start % n == 0:
+        return piece(start, end)
+    k = _split(n)
+    return node_hash(combine(start, start + k, piece), combine(start + k, end, piece))
+
+
+def inclusion_ranges(index: int, size: int) -> list[Range]:
+    """The leaf ranges whose roots form the RFC 9162 inclusion path of `index`, bottom-up."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is outside a tree of {size} leaves")
+    ranges: list[Range] = []
+    start, end = 0, size
+    # Walk from the root down to the leaf; the RFC lists the siblings bottom-up, so reverse.
+    while end - start > 1:
+        k = _split(end - start)
+        if index < start + k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start += k
+    ranges.reverse()
+    return ranges
+
+
+def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
+    """The leaf ranges whose roots form the RFC 9162 consistency proof, bottom-up."""
+    if not 0 <= old_size <= new_size:
+        raise ValueError(f"old size {old_size} must lie between 0 and new size {new_size}")
+    if old_size in (0, new_size):
+        return []
+    ranges: list[Range] = []
+    start, end, remaining = 0, new_size, old_size
+    # True while the old tree is the whole left part of the current subtree: its root is then
+    # one the verifier already holds, so the RFC leaves it out of the proof.
+    whole_old_tree = True
+    while remaining != end - start:
+        k = _split(end - start)
+        if remaining <= k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start += k
+            remaining -= k
+            whole_old_tree = False
+    if not whole_old_tree:
+        ranges.append((start, end))
+    ranges.reverse()
+    return ranges
 
 
 class MerkleTree:
@@ -88,48 +155,12 @@ class MerkleTree:
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         """Return the RFC 9162 inclusion path of leaf `index` in the tree of `size` leaves."""
         self._check_size(size)
-        if not 0 <= index < size:
-            raise ValueError(f"leaf index {index} is outside a tree of {size} leaves")
-        path: list[bytes] = []
-        start, end = 0, size
-        # Walk from the root down to the leaf; the RFC lists the siblings bottom-up, so reverse.
-        while end - start > 1:
-            k = _split(end - start)
-            if index < start + k:
-                path.append(self._subtree(start + k, end))
-                end = start + k
-            else:
-                path.append(self._subtree(start, start + k))
-                start += k
-        path.reverse()
-        return path
+        return [self._subtree(a, b) for a, b in inclusion_ranges(index, size)]
 
     def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
         """Return the RFC 9162 consistency proof from the first `old_size` to `new_size` leaves."""
         self._check_size(new_size)
-        if not 0 <= old_size <= new_size:
-            raise ValueError(f"old size {old_size} must lie between 0 and new size {new_size}")
-        if old_size in (0, new_size):
-            return []
-        path: list[bytes] = []
-        start, end, remaining = 0, new_size, old_size
-        # True while the old tree is the whole left part of the current subtree: its root is then
-        # one the verifier already holds, so the RFC leaves it out of the proof.
-        whole_old_tree = True
-        while remaining != end - start:
-            k = _split(end - start)
-            if remaining <= k:
-                path.append(self._subtree(start + k, end))
-                end = start + k
-            else:
-                path.append(self._subtree(start, start + k))
-                start += k
-                remaining -= k
-                whole_old_tree = False
-        if not whole_old_tree:
-            path.append(self._subtree(start, end))
-        path.reverse()
-        return path
+        return [self._subtree(a, b) for a, b in consistency_ranges(old_size, new_size)]
 
     def _check_size(self, size: int) -> None:
         if not 0 <= size <= self._size:
@@ -141,11 +172,9 @@ class MerkleTree:
 
     def _subtree(self, start: int, end: int) -> bytes:
         """Return MTH of leaves [start, end), reading every complete subtree from the cache."""
-        n = end - start
-        if n & (n - 1) == 0 and start % n == 0:
-            return self._cached(n.bit_length() - 1, start // n)
-        k = _split(n)
-        return node_hash(self._subtree(start, start + k), self._subtree(start + k, end))
+        return combine(
+            start, end, lambda a, b: self._cached((b - a).bit_length() - 1, a // (b - a))
+        )
 
 
 def verify_inclusion(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from service.checkpoint import Checkpoint, CheckpointSigner, SignedCheckpoint, parse_note
-from service.merkle import MerkleTree
+from service.merkle_store import StoredTree
 
 log = logging.getLogger("kinerja.transparency")
 
@@ -40,34 +40,25 @@ class ProofError(ValueError):
 
 
 class TransparencyLog:
-    """Keeps a Merkle tree of the log in memory, signs checkpoints and answers proofs."""
+    """Keeps the log's Merkle tree stored beside it, signs checkpoints and answers proofs."""
 
     def __init__(self, pool: asyncpg.Pool, signer: CheckpointSigner, origin: str) -> None:
         self._pool = pool
         self.signer = signer
         self.origin = origin
-        self._tree = MerkleTree()
+        self._tree = StoredTree(pool)
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
-    async def sync(self) -> MerkleTree:
-        """Extend the tree with the events committed since the last call."""
+    async def sync(self) -> int:
+        """Store the subtrees the events committed since the last call complete; the log size."""
         async with self._lock:
-            while True:
-                rows = await self._pool.fetch(
-                    "SELECT position, hash FROM events WHERE position > $1"
-                    " ORDER BY position LIMIT 10000",
-                    self._tree.size,
-                )
-                if not rows:
-                    return self._tree
-                self._tree.extend(bytes(r["hash"]) for r in rows)
+            return await self._tree.extend()
 
     async def checkpoint(self) -> SignedCheckpoint:
         """Sign and store a checkpoint of the log as it is now (or return the stored one)."""
-        tree = await self.sync()
-        size = tree.size
-        signed = self.signer.sign(Checkpoint(self.origin, size, tree.root(size)))
+        size = await self.sync()
+        signed = self.signer.sign(Checkpoint(self.origin, size, await self._tree.root(size)))
         await self._pool.execute(
             "INSERT INTO checkpoints (size, root_hash, note) VALUES ($1, $2, $3)"
             " ON CONFLICT (size) DO NOTHING",
@@ -80,8 +71,8 @@ class TransparencyLog:
 
     async def latest(self) -> SignedCheckpoint:
         """The newest checkpoint; one is signed now when the log has grown since."""
-        tree = await self.sync()
-        note = await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", tree.size)
+        size = await self.sync()
+        note = await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size)
         return parse_note(str(note)) if note else await self.checkpoint()
 
     async def checkpoints(self) -> list[SignedCheckpoint]:
@@ -92,24 +83,19 @@ class TransparencyLog:
     async def inclusion(self, position: int, tree_size: int | None) -> InclusionProof:
         """An inclusion proof for one event in a tree (default: the latest checkpoint)."""
         size = tree_size if tree_size is not None else (await self.latest()).checkpoint.size
-        tree = await self.sync()
-        if not 1 <= position <= size or size > tree.size:
+        head = await self.sync()
+        if not 1 <= position <= size or size > head:
             raise ProofError(f"position {position} is not in a log of size {size}")
-        return InclusionProof(
-            position=position,
-            tree_size=size,
-            leaf_hash=tree.leaf_hash_at(position - 1),
-            audit_path=tree.inclusion_proof(position - 1, size),
-            root_hash=tree.root(size),
-        )
+        leaf, path, root = await self._tree.inclusion(position - 1, size)
+        return InclusionProof(position, size, leaf, path, root)
 
     async def consistency(self, from_size: int, to_size: int | None) -> ConsistencyProof:
         """A consistency proof between two tree sizes (default: the latest checkpoint)."""
         size = to_size if to_size is not None else (await self.latest()).checkpoint.size
-        tree = await self.sync()
-        if not 0 <= from_size <= size or size > tree.size:
-            raise ProofError(f"sizes {from_size}..{size} are not in a log of size {tree.size}")
-        return ConsistencyProof(from_size, size, tree.consistency_proof(from_size, size))
+        head = await self.sync()
+        if not 0 <= from_size <= size or size > head:
+            raise ProofError(f"sizes {from_size}..{size} are not in a log of size {head}")
+        return ConsistencyProof(from_size, size, await self._tree.consistency(from_size, size))
 
     def start(self, interval: float, every: int) -> None:
         """Sign a checkpoint every `every` events or every `interval` seconds with new events."""
@@ -130,8 +116,7 @@ class TransparencyLog:
             await asyncio.sleep(min(interval, 1.0))
             waited += min(interval, 1.0)
             try:
-                tree = await self.sync()
-                grown = tree.size - signed_size
+                grown = await self.sync() - signed_size
                 if grown >= every or (grown > 0 and waited >= interval):
                     signed_size = (await self.checkpoint()).checkpoint.size
                     waited = 0.0

@@ -7,17 +7,40 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
 
 from projections.engine import Fact, Projection, Row, RowRef, Table
+from service.database import init_connection
 from service.eventstore import NOTIFY_CHANNEL, EventStore
 from service.facts import to_fact
 from service.pg import Connection
+from service.supervise import Supervised
 
 log = logging.getLogger("kinerja.projector")
+
+
+Connect = Callable[[], Awaitable[asyncpg.Pool]]
+PROJECTOR_APPLICATION = "kinerja-projector"
+
+
+def own_pool(url: str, application_name: str = PROJECTOR_APPLICATION) -> Connect:
+    """Fresh connections for each attempt of a background loop, named in pg_stat_activity."""
+
+    async def connect() -> asyncpg.Pool:
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=2,
+            init=init_connection,
+            server_settings={"application_name": application_name},
+        )
+        assert pool is not None
+        return pool
+
+    return connect
 
 
 class ProjectionTimeout(Exception):
@@ -48,6 +71,7 @@ class Projector:
         self.notified_head = 0
         self._advanced = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self.supervisor = Supervised("projector")
 
     async def setup(self) -> None:
         """Create the read tables and checkpoints that do not exist yet."""
@@ -69,10 +93,17 @@ class Projector:
         stored = {r["name"]: r["position"] for r in rows}
         self.positions = {p.name: stored.get(p.name, 0) for p in self.projections}
 
-    def start(self) -> None:
-        """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback)."""
+    def start(self, connect: Connect | None = None) -> None:
+        """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback).
+
+        The loop is supervised: a failure is logged, counted and the loop restarts with backoff,
+        each attempt on fresh connections from `connect` (a pool of its own, closed after it).
+        """
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="projector")
+            self._task = asyncio.create_task(
+                self.supervisor.run(lambda healthy: self._attempt(connect, healthy)),
+                name="projector",
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -81,7 +112,18 @@ class Projector:
                 await self._task
             self._task = None
 
-    async def _run(self, poll_interval: float = 1.0) -> None:
+    async def _attempt(self, connect: Connect | None, healthy: Callable[[], None]) -> None:
+        pool = await connect() if connect is not None else self._pool
+        try:
+            await self._follow(pool, healthy)
+        finally:
+            if pool is not self._pool:
+                pool.terminate()
+
+    async def _follow(
+        self, pool: asyncpg.Pool, healthy: Callable[[], None], poll_interval: float = 1.0
+    ) -> None:
+        """One attempt: LISTEN, then apply what the log has whenever it grows."""
         wake = asyncio.Event()
 
         def listener(_conn: Connection, _pid: int, _channel: str, payload: object) -> None:
@@ -89,23 +131,25 @@ class Projector:
                 self.notified_head = max(self.notified_head, int(payload))
             wake.set()
 
-        conn = await self._pool.acquire()
+        conn = await pool.acquire()
         try:
+            conn.add_termination_listener(lambda _conn: wake.set())
             await conn.add_listener(NOTIFY_CHANNEL, listener)
             while True:
                 wake.clear()
-                try:
-                    await self.catch_up()
-                except (asyncpg.PostgresError, OSError):
-                    log.exception("projector batch failed; retrying")
+                await self.catch_up(pool)
+                if conn.is_closed():
+                    raise ConnectionError("the projector's LISTEN connection was closed")
+                healthy()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), poll_interval)
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(NOTIFY_CHANNEL, listener)
-            await self._pool.release(conn)
+            with contextlib.suppress(Exception):
+                await pool.release(conn)
 
-    async def catch_up(self) -> int:
+    async def catch_up(self, pool: asyncpg.Pool | None = None) -> int:
         """Apply every event not yet applied; return the position all projections reached."""
         while True:
             after = self.reached
@@ -113,18 +157,18 @@ class Projector:
             if not events:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]
-            self.positions.update(await self._apply(facts))
+            self.positions.update(await self._apply(facts, pool or self._pool))
             async with self._advanced:
                 self._advanced.notify_all()
 
-    async def _apply(self, facts: list[Fact]) -> dict[str, int]:
+    async def _apply(self, facts: list[Fact], pool: asyncpg.Pool) -> dict[str, int]:
         """Apply a batch to every projection in one transaction with all their checkpoints.
 
         The checkpoint rows are locked (in name order, so two projector processes cannot
         deadlock); each projection skips what another process applied meanwhile.
         """
         names = [p.name for p in self.projections]
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 "SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[])"
                 " ORDER BY name FOR UPDATE",
@@ -149,8 +193,13 @@ class Projector:
 
     @property
     def listening(self) -> bool:
-        """Whether the background loop runs here (so `notified_head` is being kept)."""
-        return self._task is not None and not self._task.done()
+        """Whether the background loop runs here and is up (so `notified_head` is being kept)."""
+        return self._task is not None and self.supervisor.up
+
+    @property
+    def stopped(self) -> bool:
+        """Whether this process should project but its loop is down (restarting, or ended)."""
+        return self._task is not None and not self.supervisor.up
 
     @property
     def reached(self) -> int:

@@ -127,7 +127,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     )
 
 
-async def close_services(services: Services, timeout: float = 5.0) -> None:
+async def close_services(services: Services, timeout: float = 2.0) -> None:
     """Stop the background loops and close the pools; connections still lent out after
     `timeout` seconds (a request that is being cancelled) are terminated, so shutdown is bounded."""
     await services.transparency.stop()

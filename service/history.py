@@ -18,6 +18,7 @@ from graphql import GraphQLError
 
 from domain.organisation import unit_stream_id
 from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
+from service.as_of_limit import AS_OF_POOL_SIZE
 from service.codec import EventCodec
 from service.database import init_connection
 from service.eventstore import EventStore, record_from_row
@@ -225,7 +226,7 @@ async def _temporary_tables(conn: Any, tables: dict[str, Table]) -> None:
         await conn.execute(";\n".join(s for n in absent for s in tables[n].ddl(temporary=True)))
 
 
-async def as_of_pool(url: str, size: int = 4) -> asyncpg.Pool:
+async def as_of_pool(url: str, size: int = AS_OF_POOL_SIZE) -> asyncpg.Pool:
     """Connections for as-of reads: no statement cache, so no plan can point at a live table
     that a temporary one of the same name shadows; replaced after a bounded number of queries,
     so the dead rows their temporary tables collect stay few."""

@@ -58,7 +58,7 @@ class Settings:
     # runtime:
     views_wait: float = 5.0
     as_of_wait: float = 5.0
-    shutdown_timeout: float = 10.0
+    shutdown_timeout: int = 10
 
     @property
     def production(self) -> bool:
@@ -105,5 +105,5 @@ class Settings:
             # runtime:
             views_wait=float(env.get("KINERJA_VIEWS_WAIT_SECONDS", "5")),
             as_of_wait=float(env.get("KINERJA_AS_OF_WAIT_SECONDS", "5")),
-            shutdown_timeout=float(env.get("KINERJA_SHUTDOWN_SECONDS", "10")),
+            shutdown_timeout=int(env.get("KINERJA_SHUTDOWN_SECONDS", "10")),
         )

@@ -235,5 +235,5 @@ class PerformanceMutation:
         if not isinstance(outcome, Committed):
             return outcome
         found = await directory.employees_by_ids(outcome.db, [UUID(outcome.result["employee_id"])])
-        employee = EmployeeType(view=next(iter(found.values())))
+        employee = EmployeeType(view=next(iter(found.values())), as_of=outcome.db)
         return RecordPotentialSuccess(employee=employee, **outcome.receipt)

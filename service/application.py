@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -58,6 +58,7 @@ class Services:
     awards: AwardHandlers
 
     _as_of_pool: asyncpg.Pool | None = None
+    _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
         """Read-your-writes: wait until the views include this log position."""
@@ -65,8 +66,9 @@ class Services:
 
     async def as_of(self) -> asyncpg.Pool:
         """The connections of as-of reads, opened on first use."""
-        if self._as_of_pool is None:
-            self._as_of_pool = await as_of_pool(self.database_url)
+        async with self._as_of_lock:  # concurrent first uses open one pool, not several
+            if self._as_of_pool is None:
+                self._as_of_pool = await as_of_pool(self.database_url)
         return self._as_of_pool
 
     async def positions(self) -> tuple[int, int]:

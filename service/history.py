@@ -26,7 +26,7 @@ from service.eventstore_sql import EVENT_COLUMNS
 from service.facts import to_fact
 from service.keyring import SEALED
 from service.pg import Connection
-from service.projector import write_rows
+from service.projector_rows import write_rows
 from service.records import RecordedEvent
 
 _UNIT_FIELDS = ("unit_code", "to_unit", "from_unit")

@@ -19,7 +19,7 @@ from projections.sql import Reader
 from service.application import Services
 from service.facts import to_fact
 from service.history import AsOfReader
-from service.projector import load_rows
+from service.projector_rows import load_rows
 
 log = logging.getLogger("kinerja.pending")
 

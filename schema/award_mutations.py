@@ -24,9 +24,8 @@ from schema.awards import (
 )
 from schema.context import Info
 from schema.errors import MutationError, error_result
-from schema.mutations import run_command
+from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance import PredicateEnum
-from service.records import AppendResult
 
 
 @strawberry.input
@@ -79,25 +78,25 @@ class RecordDisciplinaryPenaltyInput:
 
 
 @strawberry.type
-class PublishRuleSetSuccess:
+class PublishRuleSetSuccess(MutationSuccess):
     rule_set: RuleSetType
     position: int
 
 
 @strawberry.type
-class NominateForAwardSuccess:
+class NominateForAwardSuccess(MutationSuccess):
     nomination: AwardDecisionType
     position: int
 
 
 @strawberry.type
-class DecideAwardSuccess:
+class DecideAwardSuccess(MutationSuccess):
     decision: AwardDecisionType
     position: int
 
 
 @strawberry.type
-class RevokeAwardSuccess:
+class RevokeAwardSuccess(MutationSuccess):
     decision: AwardDecisionType
     position: int
 
@@ -110,7 +109,7 @@ class DisciplinaryPenaltyType:
 
 
 @strawberry.type
-class RecordDisciplinaryPenaltySuccess:
+class RecordDisciplinaryPenaltySuccess(MutationSuccess):
     penalty: DisciplinaryPenaltyType
     position: int
 
@@ -150,8 +149,8 @@ def _spec(input: PublishRuleSetInput) -> RuleSetSpec:
     )
 
 
-async def _award(info: Info, outcome: AppendResult) -> AwardDecisionType:
-    view = await views.award_by_id(info.context.services.pool, UUID(outcome.result["award_id"]))
+async def _award(outcome: Committed) -> AwardDecisionType:
+    view = await views.award_by_id(outcome.db, UUID(outcome.result["award_id"]))
     assert view is not None
     return AwardDecisionType(view=view)
 
@@ -170,11 +169,11 @@ class AwardMutation:
         outcome = await run_command(
             info, lambda c: handlers.publish_rule_set(c, spec), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
         wanted = rule_set_stream_id(spec.award_kind, spec.version)
-        found = [v for v in await views.rule_sets(info.context.services.pool) if v.id == wanted]
-        return PublishRuleSetSuccess(rule_set=RuleSetType.of(found[0]), position=outcome.position)
+        found = [v for v in await views.rule_sets(outcome.db) if v.id == wanted]
+        return PublishRuleSetSuccess(rule_set=RuleSetType.of(found[0]), **outcome.receipt)
 
     @strawberry.mutation(description="Nominate an employee (HR or the nominee's supervisor).")
     async def nominate_for_award(
@@ -186,11 +185,9 @@ class AwardMutation:
             lambda c: handlers.nominate(c, input.nip, AwardKind(input.kind), input.rationale),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        return NominateForAwardSuccess(
-            nomination=await _award(info, outcome), position=outcome.position
-        )
+        return NominateForAwardSuccess(nomination=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Decide a nomination against the rule set (HR, ADMIN).")
     async def decide_award(self, info: Info, input: DecideAwardInput) -> DecideAwardResult:
@@ -202,9 +199,9 @@ class AwardMutation:
             ),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        return DecideAwardSuccess(decision=await _award(info, outcome), position=outcome.position)
+        return DecideAwardSuccess(decision=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Revoke a granted award with a reason (HR, ADMIN).")
     async def revoke_award(self, info: Info, input: RevokeAwardInput) -> RevokeAwardResult:
@@ -212,9 +209,9 @@ class AwardMutation:
         outcome = await run_command(
             info, lambda c: handlers.revoke(c, str(input.id), input.reason), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        return RevokeAwardSuccess(decision=await _award(info, outcome), position=outcome.position)
+        return RevokeAwardSuccess(decision=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Record a disciplinary penalty (HR).")
     async def record_disciplinary_penalty(
@@ -227,9 +224,9 @@ class AwardMutation:
             lambda c: handlers.record_penalty(c, input.nip, level, input.date, input.reason),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
         penalty = DisciplinaryPenaltyType(
             id=strawberry.ID(outcome.result["penalty_id"]), level=level, date=input.date
         )
-        return RecordDisciplinaryPenaltySuccess(penalty=penalty, position=outcome.position)
+        return RecordDisciplinaryPenaltySuccess(penalty=penalty, **outcome.receipt)

@@ -11,7 +11,7 @@ from projections.directory import EmployeeView
 from schema.context import Info
 from schema.organisation import EmployeeType
 from service.auth import Role
-from service.history import open_as_of, replay_subject
+from service.history import AsOfReader, replay_subject
 
 HISTORY_READERS = (Role.AUDITOR, Role.ADMIN, Role.INSPECTOR, Role.HR)
 
@@ -29,8 +29,7 @@ async def _employee_as_of(
     row = memory.get(directory.EMPLOYEES.name, (subject,))
     if row is None:
         return None
-    past = await open_as_of(await services.as_of(), projections, memory)
-    info.context.closers.append(past.close)
+    past = AsOfReader(await services.as_of(), projections, memory, services.settings.as_of_wait)
     return EmployeeType(view=EmployeeView.from_row(row), as_of=past)
 
 

@@ -1,20 +1,59 @@
-"""The one way a mutation runs: parse done by the resolver, then handler, then read-your-writes."""
+"""The one way a mutation runs: parse done by the resolver, then handler, then read-your-writes.
+
+A mutation whose events committed always answers its success: when the views have not
+included its position within the wait, the success says so (`viewsCurrent: false`) and the
+object is read from the unapplied events folded over the live rows (service.pending).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from schema.context import Info
+import strawberry
+
+from projections.sql import Reader
+from schema.context import Context, Info
 from schema.errors import EXPECTED_ERRORS, MutationError, NotAuthorized, error_result
 from service.commands import CommandContext
+from service.pending import reader_at
 from service.records import AppendResult
+
+log = logging.getLogger("kinerja.mutations")
+
+
+@strawberry.interface(description="What every mutation's success carries: where its events are.")
+class MutationSuccess:
+    position: int = strawberry.field(
+        description="The log position of the last event appended (committed, durable)."
+    )
+    views_current: bool = strawberry.field(
+        description="True when the read views include `position`. False: the events are"
+        " committed but the views have not applied them yet (the object is built from the"
+        " committed events); reads sent with `X-Kinerja-Min-Position` wait for them."
+    )
+
+
+@dataclass(frozen=True)
+class Committed(AppendResult):
+    """An append that committed, whether the views include it, and where to read its object."""
+
+    views_current: bool = True
+    db: Reader = field(default=None, repr=False)  # type: ignore[assignment]
+
+    @property
+    def receipt(self) -> dict[str, Any]:
+        """The fields every `...Success` takes from the append (see MutationSuccess)."""
+        return {"position": self.position, "views_current": self.views_current}
 
 
 async def run_command(
     info: Info,
     call: Callable[[CommandContext], Awaitable[AppendResult]],
     idempotency_key: str | None = None,
-) -> AppendResult | MutationError:
+) -> Committed | MutationError:
     """Run one handler for the caller; map expected failures to error types."""
     context = info.context
     if context.principal is None:
@@ -23,5 +62,17 @@ async def run_command(
         result = await call(context.command(idempotency_key))
     except EXPECTED_ERRORS as error:
         return error_result(error)
-    await context.services.wait_for_views(result.position)
-    return result
+    return await _committed(context, result)
+
+
+async def _committed(context: Context, result: AppendResult) -> Committed:
+    """Wait (bounded) for the views; past the wait, answer from the committed events."""
+    services = context.services
+    try:
+        await services.wait_for_views(result.position, services.settings.views_wait)
+    except Exception as error:
+        # Committed is committed: a late or failing projector must not turn it into an error.
+        log.warning("views not at %s after the mutation: %s", result.position, error)
+        db = await reader_at(services, result.position)
+        return Committed(result.position, result.result, result.replayed, False, db)
+    return Committed(result.position, result.result, result.replayed, True, services.pool)

@@ -15,10 +15,9 @@ from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
 from schema.errors import MutationError
-from schema.mutations import run_command
+from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from service.handlers.organisation import RegisterEmployee
-from service.records import AppendResult
 
 if TYPE_CHECKING:
     from schema.training import JpComplianceType, JpLedgerType
@@ -162,25 +161,25 @@ class AssignSupervisorInput:
 
 
 @strawberry.type
-class RegisterUnitSuccess:
+class RegisterUnitSuccess(MutationSuccess):
     unit: UnitType
     position: int
 
 
 @strawberry.type
-class RegisterEmployeeSuccess:
+class RegisterEmployeeSuccess(MutationSuccess):
     employee: EmployeeType
     position: int
 
 
 @strawberry.type
-class TransferEmployeeSuccess:
+class TransferEmployeeSuccess(MutationSuccess):
     employee: EmployeeType
     position: int
 
 
 @strawberry.type
-class AssignSupervisorSuccess:
+class AssignSupervisorSuccess(MutationSuccess):
     employee: EmployeeType
     position: int
 
@@ -199,9 +198,11 @@ AssignSupervisorResult = Annotated[
 ]
 
 
-async def _employee(info: Info, employee_id: str) -> EmployeeType:
-    found = await directory.employees_by_ids(info.context.services.pool, [UUID(employee_id)])
-    return EmployeeType(view=found[UUID(employee_id)])
+async def _employee(outcome: Committed) -> EmployeeType:
+    employee_id = outcome.result["employee_id"]
+    found = await directory.employees_by_ids(outcome.db, [UUID(employee_id)])
+    # Its nested fields read where it was read: the committed events the views may still lack.
+    return EmployeeType(view=found[UUID(employee_id)], as_of=outcome.db)
 
 
 @strawberry.type
@@ -265,11 +266,11 @@ class OrganisationMutation:
         outcome = await run_command(
             info, lambda c: handlers.register_unit(c, input.code, input.name), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        view = await directory.unit_by_code(info.context.services.pool, outcome.result["code"])
+        view = await directory.unit_by_code(outcome.db, outcome.result["code"])
         assert view is not None
-        return RegisterUnitSuccess(unit=UnitType.of(view), position=outcome.position)
+        return RegisterUnitSuccess(unit=UnitType.of(view), **outcome.receipt)
 
     @strawberry.mutation(description="Register an employee (HR, ADMIN); an NIP registers once.")
     async def register_employee(
@@ -288,10 +289,10 @@ class OrganisationMutation:
         outcome = await run_command(
             info, lambda c: handlers.register_employee(c, command), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(info, outcome.result["employee_id"])
-        return RegisterEmployeeSuccess(employee=employee, position=outcome.position)
+        employee = await _employee(outcome)
+        return RegisterEmployeeSuccess(employee=employee, **outcome.receipt)
 
     @strawberry.mutation(description="Move an employee to another unit (HR, ADMIN).")
     async def transfer_employee(
@@ -305,10 +306,10 @@ class OrganisationMutation:
             ),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(info, outcome.result["employee_id"])
-        return TransferEmployeeSuccess(employee=employee, position=outcome.position)
+        employee = await _employee(outcome)
+        return TransferEmployeeSuccess(employee=employee, **outcome.receipt)
 
     @strawberry.mutation(description="Record an employee's direct superior (HR, ADMIN).")
     async def assign_supervisor(
@@ -322,7 +323,7 @@ class OrganisationMutation:
             ),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(info, outcome.result["employee_id"])
-        return AssignSupervisorSuccess(employee=employee, position=outcome.position)
+        employee = await _employee(outcome)
+        return AssignSupervisorSuccess(employee=employee, **outcome.receipt)

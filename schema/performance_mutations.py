@@ -12,7 +12,7 @@ from projections import directory
 from projections import performance_reads as reads
 from schema.context import Info
 from schema.errors import MutationError
-from schema.mutations import run_command
+from schema.mutations import Committed, run_command
 from schema.organisation import EmployeeType, UnitType
 from schema.performance import EvaluationType
 from schema.performance_inputs import (
@@ -70,33 +70,33 @@ async def _evaluation(
     info: Info, call: Call, key: str | None, success: Callable[..., S]
 ) -> S | MutationError:
     outcome = await run_command(info, call, key)
-    if not isinstance(outcome, AppendResult):
+    if not isinstance(outcome, Committed):
         return outcome
-    view = await reads.evaluation_by_id(info.context.services.pool, UUID(outcome.result["id"]))
+    view = await reads.evaluation_by_id(outcome.db, UUID(outcome.result["id"]))
     assert view is not None
-    return success(evaluation=EvaluationType(view=view), position=outcome.position)
+    return success(evaluation=EvaluationType(view=view), **outcome.receipt)
 
 
 async def _cycle(
     info: Info, call: Call, key: str | None, success: Callable[..., S]
 ) -> S | MutationError:
     outcome = await run_command(info, call, key)
-    if not isinstance(outcome, AppendResult):
+    if not isinstance(outcome, Committed):
         return outcome
     year = int(outcome.result["year"])
-    status = await reads.cycle_status(info.context.services.pool, year)
-    return success(cycle=CycleType(year=year, status=status or "OPEN"), position=outcome.position)
+    status = await reads.cycle_status(outcome.db, year)
+    return success(cycle=CycleType(year=year, status=status or "OPEN"), **outcome.receipt)
 
 
 async def _unit(
     info: Info, call: Call, key: str | None, success: Callable[..., S]
 ) -> S | MutationError:
     outcome = await run_command(info, call, key)
-    if not isinstance(outcome, AppendResult):
+    if not isinstance(outcome, Committed):
         return outcome
-    view = await directory.unit_by_code(info.context.services.pool, outcome.result["code"])
+    view = await directory.unit_by_code(outcome.db, outcome.result["code"])
     assert view is not None
-    return success(unit=UnitType.of(view), position=outcome.position)
+    return success(unit=UnitType.of(view), **outcome.receipt)
 
 
 @strawberry.type
@@ -125,15 +125,15 @@ class PerformanceMutation:
             lambda c: h.agree_plan(c, input.nip, input.year, targets_of(input.targets)),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        plan = await reads.plan_by_id(info.context.services.pool, UUID(outcome.result["id"]))
+        plan = await reads.plan_by_id(outcome.db, UUID(outcome.result["id"]))
         assert plan is not None
         targets = [PlanTargetType(**t) for t in plan.targets]
         found = PlanType(
             id=strawberry.ID(str(plan.id)), year=plan.year, targets=targets, version=plan.version
         )
-        return AgreePerformancePlanSuccess(plan=found, position=outcome.position)
+        return AgreePerformancePlanSuccess(plan=found, **outcome.receipt)
 
     @strawberry.mutation(description="Submit an evaluation (the employee's supervisor).")
     async def submit_evaluation(
@@ -232,10 +232,8 @@ class PerformanceMutation:
             lambda c: h.record_potential(c, input.nip, input.year, input.level),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        found = await directory.employees_by_ids(
-            info.context.services.pool, [UUID(outcome.result["employee_id"])]
-        )
-        employee = EmployeeType(view=next(iter(found.values())))
-        return RecordPotentialSuccess(employee=employee, position=outcome.position)
+        found = await directory.employees_by_ids(outcome.db, [UUID(outcome.result["employee_id"])])
+        employee = EmployeeType(view=next(iter(found.values())), as_of=outcome.db)
+        return RecordPotentialSuccess(employee=employee, **outcome.receipt)

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from schema.errors import MutationError
+from schema.mutations import MutationSuccess
 from schema.organisation import EmployeeType, UnitType
 from schema.performance import EvaluationType
 
@@ -34,67 +35,67 @@ class PlanType:
 
 
 @strawberry.type
-class OpenCycleSuccess:
+class OpenCycleSuccess(MutationSuccess):
     cycle: CycleType
     position: int
 
 
 @strawberry.type
-class CloseCycleSuccess:
+class CloseCycleSuccess(MutationSuccess):
     cycle: CycleType
     position: int
 
 
 @strawberry.type
-class AgreePerformancePlanSuccess:
+class AgreePerformancePlanSuccess(MutationSuccess):
     plan: PlanType
     position: int
 
 
 @strawberry.type
-class SubmitEvaluationSuccess:
+class SubmitEvaluationSuccess(MutationSuccess):
     evaluation: EvaluationType
     position: int
 
 
 @strawberry.type
-class FinalizeEvaluationSuccess:
+class FinalizeEvaluationSuccess(MutationSuccess):
     evaluation: EvaluationType
     position: int
 
 
 @strawberry.type
-class CorrectEvaluationSuccess:
+class CorrectEvaluationSuccess(MutationSuccess):
     evaluation: EvaluationType
     position: int
 
 
 @strawberry.type
-class FileObjectionSuccess:
+class FileObjectionSuccess(MutationSuccess):
     evaluation: EvaluationType
     position: int
 
 
 @strawberry.type
-class ResolveObjectionSuccess:
+class ResolveObjectionSuccess(MutationSuccess):
     evaluation: EvaluationType
     position: int
 
 
 @strawberry.type
-class SetOrganizationPredicateSuccess:
+class SetOrganizationPredicateSuccess(MutationSuccess):
     unit: UnitType
     position: int
 
 
 @strawberry.type
-class RecordDistributionOverrideSuccess:
+class RecordDistributionOverrideSuccess(MutationSuccess):
     unit: UnitType
     position: int
 
 
 @strawberry.type
-class RecordPotentialSuccess:
+class RecordPotentialSuccess(MutationSuccess):
     employee: EmployeeType
     position: int
 

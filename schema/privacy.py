@@ -8,8 +8,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import MutationError
-from schema.mutations import run_command
-from service.records import AppendResult
+from schema.mutations import Committed, MutationSuccess, run_command
 
 
 @strawberry.input
@@ -20,7 +19,7 @@ class EraseSubjectInput:
 
 
 @strawberry.type(description="The person's key is destroyed; their events remain, unreadable.")
-class EraseSubjectSuccess:
+class EraseSubjectSuccess(MutationSuccess):
     erased: bool
     position: int
 
@@ -40,6 +39,6 @@ class PrivacyMutation:
             lambda c: handlers.erase_subject(c, input.nip, input.reason),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        return EraseSubjectSuccess(erased=True, position=outcome.position)
+        return EraseSubjectSuccess(erased=True, **outcome.receipt)

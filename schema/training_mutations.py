@@ -13,7 +13,7 @@ from domain.training_completion import CompletionEntry
 from projections import catalogue, jp_ledger
 from schema.context import Info
 from schema.errors import MutationError
-from schema.mutations import run_command
+from schema.mutations import Committed, MutationSuccess, run_command
 from schema.training import (
     TrainingCompletionType,
     TrainingEnrolmentType,
@@ -21,7 +21,6 @@ from schema.training import (
     TrainingProgramType,
 )
 from service.handlers.training import PublishProgram, RecordCompletion
-from service.records import AppendResult
 
 
 @strawberry.input
@@ -75,31 +74,31 @@ class RevokeTrainingCompletionInput:
 
 
 @strawberry.type
-class PublishTrainingProgramSuccess:
+class PublishTrainingProgramSuccess(MutationSuccess):
     program: TrainingProgramType
     position: int
 
 
 @strawberry.type
-class RetireTrainingProgramSuccess:
+class RetireTrainingProgramSuccess(MutationSuccess):
     program: TrainingProgramType
     position: int
 
 
 @strawberry.type
-class EnrollInTrainingSuccess:
+class EnrollInTrainingSuccess(MutationSuccess):
     enrolment: TrainingEnrolmentType
     position: int
 
 
 @strawberry.type
-class RecordTrainingCompletionSuccess:
+class RecordTrainingCompletionSuccess(MutationSuccess):
     completion: TrainingCompletionType
     position: int
 
 
 @strawberry.type
-class RevokeTrainingCompletionSuccess:
+class RevokeTrainingCompletionSuccess(MutationSuccess):
     completion: TrainingCompletionType
     position: int
 
@@ -123,14 +122,14 @@ RevokeTrainingCompletionResult = Annotated[
 ]
 
 
-async def _program(info: Info, program_id: str) -> TrainingProgramType:
-    view = await catalogue.program_by_id(info.context.services.pool, UUID(program_id))
+async def _program(outcome: Committed) -> TrainingProgramType:
+    view = await catalogue.program_by_id(outcome.db, UUID(outcome.result["program_id"]))
     assert view is not None
     return TrainingProgramType(view=view)
 
 
-async def _completion(info: Info, completion_id: str) -> TrainingCompletionType:
-    view = await jp_ledger.completion_by_id(info.context.services.pool, UUID(completion_id))
+async def _completion(outcome: Committed) -> TrainingCompletionType:
+    view = await jp_ledger.completion_by_id(outcome.db, UUID(outcome.result["completion_id"]))
     assert view is not None
     return TrainingCompletionType(view=view)
 
@@ -155,10 +154,10 @@ class TrainingMutation:
         outcome = await run_command(
             info, lambda c: handlers.publish_program(c, command), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        program = await _program(info, outcome.result["program_id"])
-        return PublishTrainingProgramSuccess(program=program, position=outcome.position)
+        program = await _program(outcome)
+        return PublishTrainingProgramSuccess(program=program, **outcome.receipt)
 
     @strawberry.mutation(description="Withdraw a programme from the catalogue (HR, ADMIN).")
     async def retire_training_program(
@@ -172,10 +171,10 @@ class TrainingMutation:
             ),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        program = await _program(info, outcome.result["program_id"])
-        return RetireTrainingProgramSuccess(program=program, position=outcome.position)
+        program = await _program(outcome)
+        return RetireTrainingProgramSuccess(program=program, **outcome.receipt)
 
     @strawberry.mutation(description="Enrol an employee (HR, the employee, their supervisor).")
     async def enroll_in_training(
@@ -187,14 +186,14 @@ class TrainingMutation:
             lambda c: handlers.enrol(c, input.nip, str(input.program_id), input.development_need),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
         enrolment = TrainingEnrolmentType(
             id=strawberry.ID(outcome.result["enrolment_id"]),
-            program=await _program(info, outcome.result["program_id"]),
+            program=await _program(outcome),
             development_need=outcome.result["development_need"],
         )
-        return EnrollInTrainingSuccess(enrolment=enrolment, position=outcome.position)
+        return EnrollInTrainingSuccess(enrolment=enrolment, **outcome.receipt)
 
     @strawberry.mutation(description="Record a completion of a programme (HR, ADMIN).")
     async def record_training_completion(
@@ -214,10 +213,10 @@ class TrainingMutation:
         outcome = await run_command(
             info, lambda c: handlers.record_completion(c, command), input.idempotency_key
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        completion = await _completion(info, outcome.result["completion_id"])
-        return RecordTrainingCompletionSuccess(completion=completion, position=outcome.position)
+        completion = await _completion(outcome)
+        return RecordTrainingCompletionSuccess(completion=completion, **outcome.receipt)
 
     @strawberry.mutation(
         description="Revoke a completion found invalid, with a reason (HR, ADMIN)."
@@ -233,7 +232,7 @@ class TrainingMutation:
             ),
             input.idempotency_key,
         )
-        if not isinstance(outcome, AppendResult):
+        if not isinstance(outcome, Committed):
             return outcome
-        completion = await _completion(info, outcome.result["completion_id"])
-        return RevokeTrainingCompletionSuccess(completion=completion, position=outcome.position)
+        completion = await _completion(outcome)
+        return RevokeTrainingCompletionSuccess(completion=completion, **outcome.receipt)

@@ -84,6 +84,8 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready when the database answers, the projector loop (if it runs here) is up, and the
+    views are at most READY_LAG_BOUND events behind the log."""
     services: Services = request.app.state.services
     try:
         head = await services.store.head()
@@ -92,10 +94,13 @@ async def readyz(request: Request) -> Response:
     except Exception as error:
         return JSONResponse({"status": "unavailable", "error": type(error).__name__}, 503)
     lag = head - services.projector.reached
-    ready = lag <= READY_LAG_BOUND
+    status = "ready"
+    if services.projector.stopped:
+        status = "projector stopped"
+    elif lag > READY_LAG_BOUND:
+        status = "lagging"
     return JSONResponse(
-        {"status": "ready" if ready else "lagging", "head": head, "lag": lag},
-        200 if ready else 503,
+        {"status": status, "head": head, "lag": lag}, 200 if status == "ready" else 503
     )
 
 

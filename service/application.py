@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -28,7 +29,7 @@ from service.identity import SubjectIds
 from service.keyring import KeyRing
 from service.log_feed import LogFeed
 from service.migrate import migrate
-from service.projector import Projector
+from service.projector import Projector, own_pool
 from service.settings import Settings
 from service.snapshots import SnapshotStore
 from service.transparency import TransparencyLog
@@ -57,6 +58,7 @@ class Services:
     awards: AwardHandlers
 
     _as_of_pool: asyncpg.Pool | None = None
+    _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
         """Read-your-writes: wait until the views include this log position."""
@@ -64,8 +66,9 @@ class Services:
 
     async def as_of(self) -> asyncpg.Pool:
         """The connections of as-of reads, opened on first use."""
-        if self._as_of_pool is None:
-            self._as_of_pool = await as_of_pool(self.database_url)
+        async with self._as_of_lock:  # concurrent first uses open one pool, not several
+            if self._as_of_pool is None:
+                self._as_of_pool = await as_of_pool(self.database_url)
         return self._as_of_pool
 
     async def positions(self) -> tuple[int, int]:
@@ -103,7 +106,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     transparency = TransparencyLog(pool, signer, settings.log_origin)
     performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
-        projector.start()
+        projector.start(own_pool(url))
         transparency.start(settings.checkpoint_interval, settings.checkpoint_every)
     return Services(
         settings=settings,
@@ -126,14 +129,19 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     )
 
 
-async def close_services(services: Services) -> None:
+async def close_services(services: Services, timeout: float = 2.0) -> None:
+    """Stop the background loops and close the pools; connections still lent out after
+    `timeout` seconds (a request that is being cancelled) are terminated, so shutdown is bounded."""
     await services.transparency.stop()
     await services.feed.close()
-    if services._as_of_pool is not None:
-        await services._as_of_pool.close()
     await services.projector.stop()
     await services.store.close()
-    await services.pool.close()
+    pools = [services.pool] + ([services._as_of_pool] if services._as_of_pool else [])
+    for pool in pools:
+        try:
+            await asyncio.wait_for(pool.close(), timeout)
+        except TimeoutError:
+            pool.terminate()
 
 
 @contextlib.asynccontextmanager

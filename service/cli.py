@@ -47,6 +47,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
+        # runtime: in-flight requests (a stuck one, a subscription) never hold shutdown up;
+        # the rest of the bound is for closing the pools (close_services).
+        timeout_graceful_shutdown=max(1, settings.shutdown_timeout - 3),
     )
 
 

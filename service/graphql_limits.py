@@ -24,6 +24,8 @@ from graphql import (
     validate,
 )
 
+from service.as_of_limit import AsOfFieldsRule
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -125,7 +127,7 @@ def limit_rules(limits: Limits, paged: frozenset[str]) -> list[type[ASTValidatio
             if "\x00" in node.value:
                 self.report_error(GraphQLError("strings must not contain NUL characters", node))
 
-    return [*specified_rules, LimitsRule, NoNulRule]
+    return [*specified_rules, LimitsRule, NoNulRule, AsOfFieldsRule]
 
 
 class DocumentChecker:

@@ -6,17 +6,19 @@ the same code the projector runs, never a second implementation.
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from graphql import GraphQLError
 
 from domain.organisation import unit_stream_id
-from projections.engine import Fact, MemoryRows, Projection, Row, replay
+from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
+from service.as_of_limit import AS_OF_POOL_SIZE
 from service.codec import EventCodec
 from service.database import init_connection
 from service.eventstore import EventStore, record_from_row
@@ -24,7 +26,7 @@ from service.eventstore_sql import EVENT_COLUMNS
 from service.facts import to_fact
 from service.keyring import SEALED
 from service.pg import Connection
-from service.projector import write_rows
+from service.projector_rows import write_rows
 from service.records import RecordedEvent
 
 _UNIT_FIELDS = ("unit_code", "to_unit", "from_unit")
@@ -153,75 +155,89 @@ async def compare_with_live(
     return differences
 
 
-class AsOfReader:
-    """One private connection, read by resolvers one query at a time (asyncpg needs that)."""
+AS_OF_BUSY = "SERVICE_UNAVAILABLE"
 
-    def __init__(self, pool: asyncpg.Pool, conn: Any, tables: list[str]) -> None:
+
+class AsOfReader:
+    """Read queries answered from replayed rows instead of the live views.
+
+    Each query borrows an as-of connection (waiting at most `timeout` seconds), fills its
+    temporary tables (they shadow the live ones of the same name) inside a transaction, runs,
+    rolls the rows back and gives the connection back. No request holds a connection while it
+    waits for another, so any number of as-of fields in any number of requests cannot deadlock
+    the pool; when it stays busy the query fails with a coded, retryable error.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        projections: list[Projection],
+        memory: MemoryRows,
+        timeout: float = 5.0,
+    ) -> None:
         self._pool = pool
-        self._conn = conn
-        self._tables = tables
-        self._lock = asyncio.Lock()
+        self._tables = {t.name: t for p in projections for t in p.tables}
+        self._rows: dict[RowRef, Row | None] = dict(memory.rows)
+        self._timeout = timeout
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
-        async with self._lock:
-            return list(await self._conn.fetch(query, *args, timeout=timeout))
+        return list(await self._run(lambda conn: conn.fetch(query, *args, timeout=timeout)))
 
     async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
-        async with self._lock:
-            return await self._conn.fetchrow(query, *args, timeout=timeout)
+        return await self._run(lambda conn: conn.fetchrow(query, *args, timeout=timeout))
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
-        async with self._lock:
-            return await self._conn.fetchval(query, *args, column=column, timeout=timeout)
+        return await self._run(
+            lambda conn: conn.fetchval(query, *args, column=column, timeout=timeout)
+        )
 
-    async def close(self) -> None:
-        """Empty the temporary tables (kept for the connection's next replay) and give it back."""
+    async def _run(self, read: Callable[[Any], Awaitable[Any]]) -> Any:
         try:
-            # DELETE, not TRUNCATE: a replay holds few rows, and TRUNCATE makes new files.
-            await self._conn.execute("; ".join(f"DELETE FROM {t}" for t in self._tables))
-        except BaseException:
-            await self._conn.execute("DISCARD TEMP")
-            raise
+            conn = await self._pool.acquire(timeout=self._timeout)
+        except TimeoutError:
+            raise GraphQLError(
+                f"every as-of connection stayed busy for {self._timeout:g} s; retry shortly",
+                extensions={"code": AS_OF_BUSY},
+            ) from None
+        try:
+            await _temporary_tables(conn, self._tables)
+            transaction = conn.transaction()
+            await transaction.start()
+            try:
+                await write_rows(conn, self._tables, self._rows, {}, existed=set())
+                return await read(conn)
+            finally:
+                await transaction.rollback()
         finally:
-            await self._pool.release(self._conn)
+            await self._pool.release(conn)
 
 
-async def as_of_pool(url: str) -> asyncpg.Pool:
+async def _temporary_tables(conn: Any, tables: dict[str, Table]) -> None:
+    """Create the temporary read tables this connection does not have yet (kept, empty)."""
+    absent = await conn.fetchval(
+        "SELECT coalesce(array_agg(n), '{}') FROM unnest($1::text[]) AS n"
+        " WHERE to_regclass('pg_temp.' || n) IS NULL",
+        list(tables),
+    )
+    if absent:
+        # One round trip for every CREATE (the simple protocol takes several statements).
+        await conn.execute(";\n".join(s for n in absent for s in tables[n].ddl(temporary=True)))
+
+
+async def as_of_pool(url: str, size: int = AS_OF_POOL_SIZE) -> asyncpg.Pool:
     """Connections for as-of reads: no statement cache, so no plan can point at a live table
-    that a temporary one of the same name shadows."""
+    that a temporary one of the same name shadows; replaced after a bounded number of queries,
+    so the dead rows their temporary tables collect stay few."""
     pool = await asyncpg.create_pool(
-        url, min_size=0, max_size=4, statement_cache_size=0, init=init_connection
+        url,
+        min_size=0,
+        max_size=size,
+        max_queries=2000,
+        statement_cache_size=0,
+        init=init_connection,
+        server_settings={"application_name": "kinerja-as-of"},
     )
     assert pool is not None
     return pool
-
-
-async def open_as_of(
-    pool: asyncpg.Pool, projections: list[Projection], memory: MemoryRows
-) -> AsOfReader:
-    """A connection whose temporary read tables hold the replayed views.
-
-    Temporary tables shadow the live ones of the same name, so every read query of the
-    projections answers from the past state on this connection. The caller closes it.
-    """
-    conn = await pool.acquire()
-    tables = {t.name: t for p in projections for t in p.tables}
-    reader = AsOfReader(pool, conn, list(tables))
-    try:
-        # A connection keeps its temporary tables between replays (emptied at close).
-        absent = await conn.fetchval(
-            "SELECT coalesce(array_agg(n), '{}') FROM unnest($1::text[]) AS n"
-            " WHERE to_regclass('pg_temp.' || n) IS NULL",
-            list(tables),
-        )
-        missing = [tables[name] for name in absent]
-        if missing:
-            # One round trip for every CREATE (the simple protocol takes several statements).
-            await conn.execute(";\n".join(s for t in missing for s in t.ddl(temporary=True)))
-        await write_rows(conn, tables, dict(memory.rows), {}, existed=set())
-    except BaseException:
-        await reader.close()
-        raise
-    return reader

@@ -16,3 +16,9 @@ ERRORS = Counter("kinerja_graphql_errors_total", "GraphQL errors by code", ["cod
 EVENTS_APPENDED = Counter("kinerja_events_appended_total", "Events appended to the log")
 PROJECTION_LAG = Gauge("kinerja_projection_lag_events", "Events the views are behind the log")
 CACHE = Counter("kinerja_response_cache_total", "Response cache lookups", ["result"])
+# runtime: failures of the supervised background loops (label: projector, checkpoints, log_feed).
+BACKGROUND_FAILURES = Counter(
+    "kinerja_background_failures_total",
+    "Failures of a background loop; each one is logged and the loop restarted with backoff",
+    ["loop"],
+)

@@ -5,19 +5,43 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
-from projections.engine import Fact, Projection, Row, RowRef, Table
+from projections.engine import Fact, Projection
+from service.database import init_connection
 from service.eventstore import NOTIFY_CHANNEL, EventStore
 from service.facts import to_fact
 from service.pg import Connection
+from service.projector_rows import apply_facts as apply_facts
+from service.projector_rows import load_rows as load_rows
+from service.projector_rows import write_rows as write_rows
+from service.supervise import Supervised
 
 log = logging.getLogger("kinerja.projector")
+
+
+Connect = Callable[[], Awaitable[asyncpg.Pool]]
+PROJECTOR_APPLICATION = "kinerja-projector"
+
+
+def own_pool(url: str, application_name: str = PROJECTOR_APPLICATION) -> Connect:
+    """Fresh connections for each attempt of a background loop, named in pg_stat_activity."""
+
+    async def connect() -> asyncpg.Pool:
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=2,
+            init=init_connection,
+            server_settings={"application_name": application_name},
+        )
+        assert pool is not None
+        return pool
+
+    return connect
 
 
 class ProjectionTimeout(Exception):
@@ -48,6 +72,7 @@ class Projector:
         self.notified_head = 0
         self._advanced = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self.supervisor = Supervised("projector")
 
     async def setup(self) -> None:
         """Create the read tables and checkpoints that do not exist yet."""
@@ -69,10 +94,17 @@ class Projector:
         stored = {r["name"]: r["position"] for r in rows}
         self.positions = {p.name: stored.get(p.name, 0) for p in self.projections}
 
-    def start(self) -> None:
-        """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback)."""
+    def start(self, connect: Connect | None = None) -> None:
+        """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback).
+
+        The loop is supervised: a failure is logged, counted and the loop restarts with backoff,
+        each attempt on fresh connections from `connect` (a pool of its own, closed after it).
+        """
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="projector")
+            self._task = asyncio.create_task(
+                self.supervisor.run(lambda healthy: self._attempt(connect, healthy)),
+                name="projector",
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -81,7 +113,21 @@ class Projector:
                 await self._task
             self._task = None
 
-    async def _run(self, poll_interval: float = 1.0) -> None:
+    async def _attempt(self, connect: Connect | None, healthy: Callable[[], None]) -> None:
+        pool = await connect() if connect is not None else self._pool
+        try:
+            # A batch whose commit was lost with its connection may have applied: start from
+            # the stored checkpoints (the batches skip what they hold anyway).
+            await self.load_positions()
+            await self._follow(pool, healthy)
+        finally:
+            if pool is not self._pool:
+                pool.terminate()
+
+    async def _follow(
+        self, pool: asyncpg.Pool, healthy: Callable[[], None], poll_interval: float = 1.0
+    ) -> None:
+        """One attempt: LISTEN, then apply what the log has whenever it grows."""
         wake = asyncio.Event()
 
         def listener(_conn: Connection, _pid: int, _channel: str, payload: object) -> None:
@@ -89,23 +135,25 @@ class Projector:
                 self.notified_head = max(self.notified_head, int(payload))
             wake.set()
 
-        conn = await self._pool.acquire()
+        conn = await pool.acquire()
         try:
+            conn.add_termination_listener(lambda _conn: wake.set())
             await conn.add_listener(NOTIFY_CHANNEL, listener)
             while True:
                 wake.clear()
-                try:
-                    await self.catch_up()
-                except (asyncpg.PostgresError, OSError):
-                    log.exception("projector batch failed; retrying")
+                await self.catch_up(pool)
+                if conn.is_closed():
+                    raise ConnectionError("the projector's LISTEN connection was closed")
+                healthy()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), poll_interval)
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(NOTIFY_CHANNEL, listener)
-            await self._pool.release(conn)
+            with contextlib.suppress(Exception):
+                await pool.release(conn)
 
-    async def catch_up(self) -> int:
+    async def catch_up(self, pool: asyncpg.Pool | None = None) -> int:
         """Apply every event not yet applied; return the position all projections reached."""
         while True:
             after = self.reached
@@ -113,18 +161,18 @@ class Projector:
             if not events:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]
-            self.positions.update(await self._apply(facts))
+            self.positions.update(await self._apply(facts, pool or self._pool))
             async with self._advanced:
                 self._advanced.notify_all()
 
-    async def _apply(self, facts: list[Fact]) -> dict[str, int]:
+    async def _apply(self, facts: list[Fact], pool: asyncpg.Pool) -> dict[str, int]:
         """Apply a batch to every projection in one transaction with all their checkpoints.
 
         The checkpoint rows are locked (in name order, so two projector processes cannot
         deadlock); each projection skips what another process applied meanwhile.
         """
         names = [p.name for p in self.projections]
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 "SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[])"
                 " ORDER BY name FOR UPDATE",
@@ -149,8 +197,13 @@ class Projector:
 
     @property
     def listening(self) -> bool:
-        """Whether the background loop runs here (so `notified_head` is being kept)."""
-        return self._task is not None and not self._task.done()
+        """Whether the background loop runs here and is up (so `notified_head` is being kept)."""
+        return self._task is not None and self.supervisor.up
+
+    @property
+    def stopped(self) -> bool:
+        """Whether this process should project but its loop is down (restarting, or ended)."""
+        return self._task is not None and not self.supervisor.up
 
     @property
     def reached(self) -> int:
@@ -175,129 +228,3 @@ class Projector:
             raise ProjectionTimeout(
                 f"the views have not reached log position {position} within {timeout:g} s"
             ) from None
-
-
-async def apply_facts(
-    conn: Connection,
-    projection: Projection,
-    facts: Sequence[Fact],
-    physical: dict[str, str] | None = None,
-) -> None:
-    """Fold a batch of facts: read the touched rows once, fold in memory, write the changes once."""
-    tables = {t.name: t for t in projection.tables}
-    names = physical or {}
-    wanted = {ref for fact in facts for ref in projection.touches(fact)}
-    overlay: dict[RowRef, Row | None] = await load_rows(conn, tables, wanted, names)
-    existed = {ref for ref, row in overlay.items() if row is not None}
-    changed: set[RowRef] = set()
-    for fact in facts:
-        touched = list(projection.touches(fact))
-        if not touched:
-            continue
-        changes = projection.fold(fact, {ref: overlay.get(ref) for ref in touched})
-        overlay.update(changes)
-        changed.update(changes)
-    await write_rows(conn, tables, {ref: overlay[ref] for ref in changed}, names, existed)
-
-
-async def load_rows(
-    conn: Connection,
-    tables: dict[str, Table],
-    refs: set[RowRef],
-    names: dict[str, str],
-) -> dict[RowRef, Row | None]:
-    """The current rows for these references (None where a row does not exist)."""
-    found: dict[RowRef, Row | None] = dict.fromkeys(refs)
-    by_table: dict[str, list[tuple[Any, ...]]] = {}
-    for table_name, key in refs:
-        by_table.setdefault(table_name, []).append(key)
-    for table_name, keys in by_table.items():
-        table = tables[table_name]
-        columns = ", ".join(table.key)
-        unnest = ", ".join(f"${i + 1}::{table.sql_type(k)}[]" for i, k in enumerate(table.key))
-        arrays = [[key[i] for key in keys] for i in range(len(table.key))]
-        rows = await conn.fetch(
-            f"SELECT * FROM {names.get(table_name, table_name)}"
-            f" WHERE ({columns}) IN (SELECT * FROM unnest({unnest}))",
-            *arrays,
-        )
-        for row in rows:
-            found[(table_name, table.key_of(row))] = dict(row)
-    return found
-
-
-async def write_rows(
-    conn: Connection,
-    tables: dict[str, Table],
-    changes: dict[RowRef, Row | None],
-    names: dict[str, str],
-    existed: set[RowRef] | None = None,
-) -> None:
-    """Write a batch's row changes with one statement per table and kind.
-
-    Rows known to be new (`existed` given and the row not in it) are copied in with COPY;
-    the others are upserted and the removed ones deleted, each as one set-based statement.
-    """
-    for table_name, table in tables.items():
-        physical = names.get(table_name, table_name)
-        fresh: list[Row] = []
-        updated: list[Row] = []
-        gone: list[tuple[Any, ...]] = []
-        for ref, row in changes.items():
-            if ref[0] != table_name:
-                continue
-            known = existed is None or ref in existed
-            if row is None:
-                if known:
-                    gone.append(ref[1])
-            else:
-                (updated if known else fresh).append(row)
-        cols = table.column_names
-        if fresh:
-            await conn.copy_records_to_table(
-                physical, records=[tuple(r.get(c) for c in cols) for r in fresh], columns=cols
-            )
-        if updated:
-            await conn.execute(_upsert_sql(table, physical), *_columns(table, updated))
-        if gone:
-            keys = [[key[i] for key in gone] for i in range(len(table.key))]
-            await conn.execute(_delete_sql(table, physical), *keys)
-
-
-def _columns(table: Table, rows: list[Row]) -> list[list[Any]]:
-    # jsonb values travel as JSON text: a list value would otherwise read as an array dimension.
-    return [
-        [_json_text(row.get(c)) for row in rows]
-        if table.sql_type(c) == "jsonb"
-        else [row.get(c) for row in rows]
-        for c in table.column_names
-    ]
-
-
-def _json_text(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _upsert_sql(table: Table, physical: str) -> str:
-    cols = table.column_names
-
-    def param(i: int, column: str) -> str:
-        kind = table.sql_type(column)
-        return f"${i + 1}::text[]" if kind == "jsonb" else f"${i + 1}::{kind}[]"
-
-    arrays = ", ".join(param(i, c) for i, c in enumerate(cols))
-    picked = ", ".join(f"u.{c}::jsonb" if table.sql_type(c) == "jsonb" else f"u.{c}" for c in cols)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in table.key)
-    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-    return (
-        f"INSERT INTO {physical} ({', '.join(cols)}) SELECT {picked}"
-        f" FROM unnest({arrays}) AS u({', '.join(cols)})"
-        f" ON CONFLICT ({', '.join(table.key)}) {conflict}"
-    )
-
-
-def _delete_sql(table: Table, physical: str) -> str:
-    arrays = ", ".join(f"${i + 1}::{table.sql_type(k)}[]" for i, k in enumerate(table.key))
-    return (
-        f"DELETE FROM {physical} WHERE ({', '.join(table.key)}) IN (SELECT * FROM unnest({arrays}))"
-    )

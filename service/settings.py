@@ -55,6 +55,10 @@ class Settings:
     allow_list_file: Path | None
     min_position_timeout: float
     default_rule_sets: bool = True
+    # runtime:
+    views_wait: float = 5.0
+    as_of_wait: float = 5.0
+    shutdown_timeout: int = 10
 
     @property
     def production(self) -> bool:
@@ -98,4 +102,8 @@ class Settings:
             allow_list_file=Path(env["KINERJA_ALLOWLIST_FILE"])
             if env.get("KINERJA_ALLOWLIST_FILE")
             else None,
+            # runtime:
+            views_wait=float(env.get("KINERJA_VIEWS_WAIT_SECONDS", "5")),
+            as_of_wait=float(env.get("KINERJA_AS_OF_WAIT_SECONDS", "5")),
+            shutdown_timeout=int(env.get("KINERJA_SHUTDOWN_SECONDS", "10")),
         )

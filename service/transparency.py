@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
 
 from service.checkpoint import Checkpoint, CheckpointSigner, SignedCheckpoint, parse_note
 from service.merkle_store import StoredTree
-
-log = logging.getLogger("kinerja.transparency")
+from service.supervise import Supervised
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,8 @@ class TransparencyLog:
         self._tree = StoredTree(pool)
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._signed_size = 0
+        self.supervisor = Supervised("checkpoints")
 
     async def sync(self) -> int:
         """Store the subtrees the events committed since the last call complete; the log size."""
@@ -98,9 +99,15 @@ class TransparencyLog:
         return ConsistencyProof(from_size, size, await self._tree.consistency(from_size, size))
 
     def start(self, interval: float, every: int) -> None:
-        """Sign a checkpoint every `every` events or every `interval` seconds with new events."""
+        """Sign a checkpoint every `every` events or every `interval` seconds with new events.
+
+        The loop is supervised: a failure is logged, counted and the loop restarts with backoff.
+        """
         if self._task is None:
-            self._task = asyncio.create_task(self._run(interval, every), name="checkpoints")
+            self._task = asyncio.create_task(
+                self.supervisor.run(lambda healthy: self._run(interval, every, healthy)),
+                name="checkpoints",
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -109,16 +116,13 @@ class TransparencyLog:
                 await self._task
             self._task = None
 
-    async def _run(self, interval: float, every: int) -> None:
-        signed_size = 0
+    async def _run(self, interval: float, every: int, healthy: Callable[[], None]) -> None:
         waited = 0.0
         while True:
             await asyncio.sleep(min(interval, 1.0))
             waited += min(interval, 1.0)
-            try:
-                grown = await self.sync() - signed_size
-                if grown >= every or (grown > 0 and waited >= interval):
-                    signed_size = (await self.checkpoint()).checkpoint.size
-                    waited = 0.0
-            except (asyncpg.PostgresError, OSError):
-                log.exception("checkpoint failed; retrying")
+            grown = await self.sync() - self._signed_size
+            if grown >= every or (grown > 0 and waited >= interval):
+                self._signed_size = (await self.checkpoint()).checkpoint.size
+                waited = 0.0
+            healthy()

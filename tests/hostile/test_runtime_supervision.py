@@ -1,0 +1,72 @@
+"""The other background loops: the LISTEN connection of the log feed and the checkpoint signer
+come back by themselves after a failure, and each failure is counted."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import asyncpg
+
+from service.application import Services
+from service.records import RecordedEvent
+from tests.integration.test_event_store import META, _unit_write
+
+
+async def _until(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the condition did not hold in time")
+
+
+async def test_the_log_feed_replaces_its_killed_listen_connection(
+    services: Services, database_url: str
+) -> None:
+    received: list[RecordedEvent] = []
+
+    async def follower() -> None:
+        # A long poll: new events arrive promptly only through LISTEN.
+        async for event in services.feed.follow(0, poll_interval=30):
+            received.append(event)
+
+    following = asyncio.create_task(follower())
+    try:
+        await _until(lambda: services.feed.supervisor.up)
+        admin = await asyncpg.connect(database_url)
+        try:
+            killed = await admin.fetchval(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+            )
+        finally:
+            await admin.close()
+        assert killed == 1
+        await _until(lambda: services.feed.supervisor.failures == 1)
+        await _until(lambda: services.feed.supervisor.up)
+        await services.store.append([_unit_write("DINKES")], META)
+        await _until(lambda: [e.position for e in received] == [1], seconds=5)
+    finally:
+        following.cancel()
+
+
+async def test_the_checkpoint_signer_restarts_after_a_failure(services: Services) -> None:
+    await services.store.append([_unit_write("DINKES")], META)
+    await services.pool.execute("ALTER TABLE checkpoints RENAME TO checkpoints_away")
+    services.transparency.start(interval=0.1, every=1)
+    try:
+        await _until(lambda: services.transparency.supervisor.failures >= 1)
+        await services.pool.execute("ALTER TABLE checkpoints_away RENAME TO checkpoints")
+
+        async def signed() -> int:
+            return int(await services.pool.fetchval("SELECT count(*) FROM checkpoints"))
+
+        for _ in range(200):
+            if await signed():
+                break
+            await asyncio.sleep(0.05)
+        assert await signed() == 1
+        assert services.transparency.supervisor.up
+    finally:
+        await services.transparency.stop()

@@ -10,10 +10,8 @@ from projections import directory
 from projections.directory import EmployeeView
 from schema.context import Info
 from schema.organisation import EmployeeType
-from service.auth import Role
 from service.history import open_as_of, replay_subject
-
-HISTORY_READERS = (Role.AUDITOR, Role.ADMIN, Role.INSPECTOR, Role.HR)
+from service.policy import HISTORY_READERS
 
 
 async def _employee_as_of(

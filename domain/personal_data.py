@@ -95,22 +95,31 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
         "PerformanceCycleClosed": Fields(),
         "PerformancePlanAgreed": Fields(public=("unit_code", "targets")),
         "PerformancePlanReagreed": Fields(public=("unit_code", "targets")),
-        "EvaluationSubmitted": Fields(
-            free_text=_ASSESSMENT_TEXT, public=_ASSESSMENT_PUBLIC
-        ),
+        "EvaluationSubmitted": Fields(free_text=_ASSESSMENT_TEXT, public=_ASSESSMENT_PUBLIC),
         "EvaluationCorrected": Fields(
             free_text=("reason", *_ASSESSMENT_TEXT), public=_ASSESSMENT_PUBLIC
         ),
         "EvaluationFinalised": Fields(
             free_text=("override_justification",),
-            public=(*_EVALUATION, *_DISTRIBUTION, "predicate", "results_rating",
-                    "behaviour_rating", "development_needs"),
+            public=(
+                *_EVALUATION,
+                *_DISTRIBUTION,
+                "predicate",
+                "results_rating",
+                "behaviour_rating",
+                "development_needs",
+            ),
         ),
         "EvaluationObjectionFiled": Fields(free_text=("objection_reason",), public=_EVALUATION),
         "EvaluationObjectionUpheld": Fields(
             free_text=("reason", *_ASSESSMENT_TEXT, "override_justification"),
-            public=(*_ASSESSMENT_PUBLIC, *_DISTRIBUTION, "previous_predicate", "predicate",
-                    "previous_development_needs"),
+            public=(
+                *_ASSESSMENT_PUBLIC,
+                *_DISTRIBUTION,
+                "previous_predicate",
+                "predicate",
+                "previous_development_needs",
+            ),
         ),
         "EvaluationObjectionRejected": Fields(
             free_text=("reason",), public=(*_EVALUATION, "predicate")
@@ -120,9 +129,7 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
         "UnitYearDistributionOverrideRecorded": Fields(
             free_text=("override_justification",), public=("unit_code",)
         ),
-        "UnitYearAnnualPredicateRecorded": Fields(
-            public=("unit_code", "predicate", "violations")
-        ),
+        "UnitYearAnnualPredicateRecorded": Fields(public=("unit_code", "predicate", "violations")),
         "PotentialAssessmentRecorded": Fields(public=("unit_code", "level")),
         "PotentialAssessmentReassessed": Fields(public=("unit_code", "level")),
         "DisciplinaryPenaltyRecorded": Fields(free_text=("notes",), public=("unit_code", "level")),
@@ -141,8 +148,15 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
             public=("unit_code", "competency_area", "development_need")
         ),
         "TrainingCompletionRecorded": Fields(
-            public=("unit_code", "employment_type", "program_code", "competency_area", "kind",
-                    "certificate_number", "development_needs_met"),
+            public=(
+                "unit_code",
+                "employment_type",
+                "program_code",
+                "competency_area",
+                "kind",
+                "certificate_number",
+                "development_needs_met",
+            ),
         ),
         "TrainingCompletionRevoked": Fields(
             free_text=("reason",), public=("development_needs_met",)

@@ -60,7 +60,7 @@ class AuditEvent:
             client_id=meta.get("client_id"),
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
-            reason=meta.get("reason") if text else None,
+            reason=audit.reason_of(codec, meta) if text else None,
             payload=cast(JSON, audit.payload_json(codec, recorded, access, subject)),
             hash=recorded.hash.hex(),
         )

@@ -116,6 +116,15 @@ def event_subject(recorded: RecordedEvent, person: Subject | None) -> Subject:
 ERASED = "[erased]"
 
 
+def reason_of(codec: EventCodec, metadata: dict[str, Any]) -> str | None:
+    """The metadata reason, opened from its seal (None once its person is erased)."""
+    reason = metadata.get("reason")
+    if isinstance(reason, dict) and codec.keyring is not None:
+        opened = codec.keyring.open("reason", reason)
+        return str(opened) if opened is not None else None
+    return str(reason) if reason is not None else None
+
+
 def actor_of(codec: EventCodec, metadata: dict[str, Any]) -> str:
     """Who acted: the token subject, opened from its seal ("[erased]" once they are erased)."""
     actor = metadata.get("actor", "")

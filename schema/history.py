@@ -25,7 +25,7 @@ async def _employee_as_of(
         services.store, projections, subject, until=at, position=position, cache=services.facts
     )
     row = memory.get(directory.EMPLOYEES.name, (subject,))
-    if row is None:
+    if row is None or not info.context.may_read_employee(EmployeeView.from_row(row)):
         return None
     past = await open_as_of(await services.as_of(), projections, memory)
     info.context.closers.append(past.close)

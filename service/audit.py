@@ -86,10 +86,10 @@ def payload_json(
     data.pop("originator_topic", None)
     if access is None:
         return dict(data)
-    return _masked(data, recorded.event_type, access, subject)
+    return mask_payload(data, recorded.event_type, access, subject)
 
 
-def _masked(
+def mask_payload(
     data: dict[str, Any], event_type: str, access: Access, subject: Subject
 ) -> dict[str, Any]:
     declared = fields_of(event_type)

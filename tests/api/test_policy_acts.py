@@ -17,9 +17,11 @@ from tests.api.policy_scenario import (
     NAME,
     NIP,
     OBJECTION,
+    OTHER_EVALUATOR,
     OVERRIDE,
     PENALTY,
     RATIONALE,
+    SUPERVISOR,
     PolicyCity,
 )
 from tests.conftest import Tokens
@@ -158,3 +160,23 @@ async def test_the_export_carries_no_personal_data_or_free_text_about_a_person_i
     assert [t for t in (*about_the_person, RATIONALE, JUSTIFICATION) if t in exported] == []
     # The unit's override justification is about no person: it has no key to be sealed under.
     assert OVERRIDE in exported
+
+
+async def test_an_evaluator_reads_free_text_only_while_they_supervise_the_person(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    await PolicyCity.built(client, tokens)
+    trail = "{ auditTrail(first: 100) { edges { node { payload } } } }"
+    before, other = SUPERVISOR, OTHER_EVALUATOR
+    assert FEEDBACK in str(await _data(client, trail, {}, tokens.header(before, "EVALUATOR")))
+    assert FEEDBACK not in str(await _data(client, trail, {}, tokens.header(other, "EVALUATOR")))
+    moved = await _data(
+        client,
+        "mutation($nip: String!, $to: String!) { assignSupervisor(input: {nip: $nip,"
+        " supervisorNip: $to}) { __typename } }",
+        {"nip": NIP, "to": other},
+        tokens.header(HR, "HR"),
+    )
+    assert moved["assignSupervisor"]["__typename"] == "AssignSupervisorSuccess"
+    assert FEEDBACK not in str(await _data(client, trail, {}, tokens.header(before, "EVALUATOR")))
+    assert FEEDBACK in str(await _data(client, trail, {}, tokens.header(other, "EVALUATOR")))

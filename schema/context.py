@@ -105,7 +105,7 @@ class Context:
     @property
     def access(self) -> Access:
         """The caller's rights (service/policy.py), with their own employee stream id."""
-        if self._access is None:
+        if self._access is None or self._access.principal is not self.principal:
             p = self.principal
             own = self.services.ids.employee_id(p.sub) if p is not None and p.sub else None
             self._access = Access(p, own)
@@ -114,10 +114,6 @@ class Context:
     def may_read_employee(self, view: EmployeeView) -> bool:
         """Whether the caller sees this employee's record at all."""
         return self.access.reads_record(subject_of(view))
-
-    def sees_personal_data(self, subject_nip: str | None) -> bool:
-        """Names and NIPs of the person with this NIP (None: of nobody in particular)."""
-        return self.access.reads(Kind.PERSONAL, Subject(nip=subject_nip))
 
     def sees_names_of(self, view: EmployeeView | None) -> bool:
         """Names and NIPs of this employee."""

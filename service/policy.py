@@ -4,6 +4,12 @@ Resolvers, the audit masking and the command handlers ask this module; nothing e
 Data comes in two protected kinds, declared per event field in `domain/personal_data.py`:
 names and NIPs (`Kind.PERSONAL`) and free text (`Kind.FREE_TEXT`). Whether a caller reads one
 depends on their roles and on the person it is about (`Subject`, as the views know them now).
+
+A resolver that shows a declared field asks for it by event type and field name, so the
+declaration decides its kind: `info.context.reveal(view.notes, "PerformanceDialogueHeld",
+"notes", employee_view)` answers the text or None. A new free-text field is closed to an
+INSPECTOR unless `INSPECTED_TEXT` names it. Commands ask `ctx.require(*HR_ACTORS)`,
+`require_unit_scope` and `require_city_wide_hr`.
 """
 
 from __future__ import annotations
@@ -159,11 +165,6 @@ class Access:
         if p is None or p.unit is None or not p.has(Role.HR):
             return None
         return None if p.has(*(r for r in VIEW_READERS if r is not Role.HR)) else p.unit
-
-
-def require_hr(ctx: CommandContext) -> None:
-    """An HR act: HR or ADMIN."""
-    ctx.require(*HR_ACTORS)
 
 
 def require_unit_scope(ctx: CommandContext, unit_code: str) -> None:

@@ -10,14 +10,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from domain.personal_data import Kind
+from schema.context import Info, decode_cursor, encode_cursor, page_size, subject_of
 from schema.organisation import PageInfo
 from service import audit
 from service.auth import Role
 from service.codec import EventCodec
+from service.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
 from service.records import RecordedEvent
-
-TRAIL_READERS = (*STAFF_AND_PARTNERS, Role.EMPLOYEE)
 
 
 @strawberry.type(description="One event of the log as auditors read it.")
@@ -39,8 +39,14 @@ class AuditEvent:
     hash: str = strawberry.field(description="The event's chain hash (hex).")
 
     @classmethod
-    def of(cls, codec: EventCodec, recorded: RecordedEvent, *, personal: bool) -> AuditEvent:
+    def of(
+        cls, codec: EventCodec, recorded: RecordedEvent, access: Access, person: Subject | None
+    ) -> AuditEvent:
+        """The event as this caller may read it about its subject (`person`, if one is known)."""
         meta = recorded.metadata
+        subject = audit.event_subject(recorded, person)
+        names = access.reads(Kind.PERSONAL, subject)
+        text = access.reads(Kind.FREE_TEXT, subject, recorded.event_type)
         return cls(
             position=recorded.position,
             stream_id=strawberry.ID(str(recorded.stream_id)),
@@ -49,13 +55,13 @@ class AuditEvent:
             type_version=recorded.type_version,
             recorded_at=recorded.recorded_at,
             effective_date=recorded.effective_date,
-            actor=audit.actor_of(codec, meta) if personal else audit.MASK,
+            actor=audit.actor_of(codec, meta) if names else audit.MASK,
             actor_role=str(meta.get("actor_role", "")),
             client_id=meta.get("client_id"),
             correlation_id=meta.get("correlation_id"),
             causation_id=meta.get("causation_id"),
-            reason=meta.get("reason") if personal else None,
-            payload=cast(JSON, audit.payload_json(codec, recorded, personal=personal)),
+            reason=audit.reason_of(codec, meta) if text else None,
+            payload=cast(JSON, audit.payload_json(codec, recorded, access, subject)),
             hash=recorded.hash.hex(),
         )
 
@@ -88,7 +94,7 @@ class AuditQuery:
         after: str | None = None,
     ) -> AuditEventConnection:
         principal = info.context.reader(*TRAIL_READERS)
-        own_only = principal.has(Role.EMPLOYEE) and not principal.has(*STAFF_AND_PARTNERS)
+        own_only = principal.has(Role.EMPLOYEE) and not principal.has(*VIEW_READERS)
         if own_only and (nip is None or nip.strip() != principal.sub):
             raise GraphQLError(
                 "an employee reads only their own trail", extensions={"code": "FORBIDDEN"}
@@ -108,11 +114,12 @@ class AuditQuery:
         events = await audit.trail(
             services.pool, services.store.codec, where, after=int(cursor or 0), limit=size + 1
         )
-        personal = info.context.sees_personal_data(nip.strip() if nip else None)
+        people = await people_of(info, events[:size])
+        access = info.context.access
         edges = [
             AuditEventEdge(
                 cursor=encode_cursor("event", str(e.position)),
-                node=AuditEvent.of(services.store.codec, e, personal=personal),
+                node=AuditEvent.of(services.store.codec, e, access, people.get(e.subject_id)),
             )
             for e in events[:size]
         ]
@@ -122,6 +129,13 @@ class AuditQuery:
                 has_next_page=len(events) > size, end_cursor=edges[-1].cursor if edges else None
             ),
         )
+
+
+async def people_of(info: Info, events: list[RecordedEvent]) -> dict[UUID | None, Subject]:
+    """The people these events are about, as the views know them now (one batched read)."""
+    ids = sorted({e.subject_id for e in events if e.subject_id is not None})
+    views = await info.context.loaders["employee"].load_many(ids)
+    return {i: subject_of(v) for i, v in zip(ids, views, strict=True) if v is not None}
 
 
 def _uuid(value: str | None) -> UUID | None:

@@ -80,7 +80,6 @@ class RuleSetRef:
 @strawberry.type(name="CriterionResult", description="A criterion as a decision evaluated it.")
 class CriterionResultType:
     result: strawberry.Private[CriterionResult]
-    personal: strawberry.Private[bool]
     name: str
     required: str
     actual: str
@@ -90,11 +89,13 @@ class CriterionResultType:
     async def evidence(
         self, info: Info
     ) -> list[Annotated[AuditEvent, strawberry.lazy("schema.audit")]]:
-        from schema.audit import AuditEvent
+        from schema.audit import AuditEvent, people_of
 
         found = [await _event(info, e.position) for e in self.result.evidence]
-        codec = info.context.services.store.codec
-        return [AuditEvent.of(codec, e, personal=self.personal) for e in found if e is not None]
+        events = [e for e in found if e is not None]
+        people = await people_of(info, events)
+        codec, access = info.context.services.store.codec, info.context.access
+        return [AuditEvent.of(codec, e, access, people.get(e.subject_id)) for e in events]
 
 
 async def _event(info: Info, position: int) -> RecordedEvent | None:
@@ -106,12 +107,11 @@ async def _event(info: Info, position: int) -> RecordedEvent | None:
     return event
 
 
-def _results(data: list[dict[str, Any]] | None, personal: bool) -> list[CriterionResultType]:
+def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
     found = [CriterionResult.from_data(c) for c in data or []]
     return [
         CriterionResultType(
             result=r,
-            personal=personal,
             name=r.name,
             required=r.required,
             actual=r.actual,
@@ -188,31 +188,29 @@ class AwardDecisionType:
         event = await self._decision_event(info)
         if event is None:
             return None
-        if not info.context.sees_personal_data(None):
+        if not info.context.sees_names_of(await _nominee(info, self.view.employee_id)):
             return audit.MASK
         return audit.actor_of(info.context.services.store.codec, event.metadata)
 
     @strawberry.field(description="The justification of a decision against the criteria.")
     async def override_justification(self, info: Info) -> str | None:
         event = await self._decision_event(info)
-        if event is None or not await self._personal(info):
+        if event is None:
             return None
-        payload = audit.payload_json(info.context.services.store.codec, event, personal=True)
+        payload = audit.payload_json(info.context.services.store.codec, event)
         justification = payload.get("justification")
-        return str(justification) if justification is not None else None
+        text = str(justification) if justification is not None else None
+        nominee = await _nominee(info, self.view.employee_id)
+        return info.context.reveal(text, event.event_type, "justification", nominee)
 
     @strawberry.field(description="Every criterion with required, actual, met and evidence.")
     async def criteria(self, info: Info) -> list[CriterionResultType]:
-        return _results(self.view.criteria, await self._personal(info))
+        return _results(self.view.criteria)
 
     async def _decision_event(self, info: Info) -> RecordedEvent | None:
         if self.view.decided_position is None:
             return None
         return await _event(info, self.view.decided_position)
-
-    async def _personal(self, info: Info) -> bool:
-        view = await _nominee(info, self.view.employee_id)
-        return info.context.sees_personal_data(view.nip if view else None)
 
 
 async def _nominee(info: Info, employee_id: UUID) -> EmployeeView | None:

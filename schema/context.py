@@ -13,15 +13,18 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from domain.personal_data import Kind
 from projections import directory
 from projections.directory import EmployeeView, UnitView
 from projections.sql import Reader
 from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext
+from service.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
 
-STAFF_READERS = (Role.HR, Role.ADMIN, Role.AUDITOR, Role.INSPECTOR, Role.EVALUATOR)
-STAFF_AND_PARTNERS = (*STAFF_READERS, Role.PARTNER)
+# The role groups live in service/policy.py; these names stay for the resolvers that use them.
+STAFF_READERS = STAFF
+STAFF_AND_PARTNERS = VIEW_READERS
 
 
 def _loaders(db: Reader) -> dict[str, DataLoader[Any, Any]]:
@@ -52,6 +55,7 @@ class Context:
     extra: dict[str, dict[str, DataLoader[Any, Any]]] = field(default_factory=dict)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
+    _access: Access | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.loaders = _loaders(self.services.pool)
@@ -87,33 +91,46 @@ class Context:
         )
 
     def reader(self, *roles: Role) -> Principal:
-        """The caller, if authenticated and holding one of the roles; a GraphQL error otherwise."""
+        """The caller, if authenticated and holding one of the roles (any role when none are
+        named: a token without roles reads only what an anonymous caller may); else an error."""
         if self.principal is None:
             raise GraphQLError(
                 self.auth_error or "authentication required: send a bearer token",
                 extensions={"code": "UNAUTHENTICATED"},
             )
-        if roles and not self.principal.has(*roles):
+        if not self.principal.has(*(roles or ANY_ROLE)):
             raise GraphQLError("your role may not read this", extensions={"code": "FORBIDDEN"})
         return self.principal
 
-    def may_read_employee(self, view: EmployeeView) -> bool:
-        """Staff and partners read every employee; an employee reads only their own record."""
-        p = self.principal
-        if p is None:
-            return False
-        return p.has(*STAFF_AND_PARTNERS) or (p.has(Role.EMPLOYEE) and p.sub == view.nip)
+    @property
+    def access(self) -> Access:
+        """The caller's rights (service/policy.py), with their own employee stream id."""
+        if self._access is None or self._access.principal is not self.principal:
+            p = self.principal
+            own = self.services.ids.employee_id(p.sub) if p is not None and p.sub else None
+            self._access = Access(p, own)
+        return self._access
 
-    def sees_personal_data(self, subject_nip: str | None) -> bool:
-        """Names and NIPs: staff, the person themself, and partners granted the `pii` scope."""
-        p = self.principal
-        if p is None:
-            return False
-        if p.has(*STAFF_READERS):
-            return True
-        if p.has(Role.PARTNER) and "pii" in p.scopes:
-            return True
-        return subject_nip is not None and p.sub == subject_nip
+    def may_read_employee(self, view: EmployeeView) -> bool:
+        """Whether the caller sees this employee's record at all."""
+        return self.access.reads_record(subject_of(view))
+
+    def sees_names_of(self, view: EmployeeView | None) -> bool:
+        """Names and NIPs of this employee."""
+        return self.access.reads(Kind.PERSONAL, subject_of(view))
+
+    def reveal(
+        self, value: str | None, event_type: str, field: str, view: EmployeeView | None
+    ) -> str | None:
+        """A view field's value from `field` of `event_type`, if the caller may read it."""
+        return self.access.reveal(value, event_type, field, subject_of(view))
+
+
+def subject_of(view: EmployeeView | None, unit_code: str | None = None) -> Subject:
+    """The policy's subject for an employee view (or for a unit, or nobody)."""
+    if view is None:
+        return Subject(unit_code=unit_code)
+    return Subject(view.id, view.nip, view.unit_code, view.supervisor_id)
 
 
 Info = StrawberryInfo[Context, None]

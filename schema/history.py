@@ -10,10 +10,8 @@ from projections import directory
 from projections.directory import EmployeeView
 from schema.context import Info
 from schema.organisation import EmployeeType
-from service.auth import Role
 from service.history import AsOfReader, replay_subject
-
-HISTORY_READERS = (Role.AUDITOR, Role.ADMIN, Role.INSPECTOR, Role.HR)
+from service.policy import HISTORY_READERS
 
 
 async def _employee_as_of(
@@ -27,7 +25,7 @@ async def _employee_as_of(
         services.store, projections, subject, until=at, position=position, cache=services.facts
     )
     row = memory.get(directory.EMPLOYEES.name, (subject,))
-    if row is None:
+    if row is None or not info.context.may_read_employee(EmployeeView.from_row(row)):
         return None
     past = AsOfReader(await services.as_of(), projections, memory, services.settings.as_of_wait)
     return EmployeeType(view=EmployeeView.from_row(row), as_of=past)

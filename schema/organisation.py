@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError
 
 from domain.values import EmploymentType, PositionKind
 from projections import directory
@@ -63,11 +64,11 @@ class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
 
     @strawberry.field(description="NIP; personal data, visible to staff and `pii` partners.")
     def nip(self, info: Info) -> str | None:
-        return self.view.nip if info.context.sees_personal_data(self.view.nip) else None
+        return self.view.nip if info.context.sees_names_of(self.view) else None
 
     @strawberry.field(description="Name; personal data, visible to staff and `pii` partners.")
     def name(self, info: Info) -> str | None:
-        return self.view.name if info.context.sees_personal_data(self.view.nip) else None
+        return self.view.name if info.context.sees_names_of(self.view) else None
 
     @strawberry.field
     def employment_type(self) -> EmploymentTypeEnum:  # type: ignore[valid-type]
@@ -104,7 +105,7 @@ class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
             return None
         boss = await info.context.loaders_for(self)["employee"].load(self.view.supervisor_id)
         nip = boss.nip if boss is not None else None
-        return SupervisorRef(nip=nip if info.context.sees_personal_data(nip) else None)
+        return SupervisorRef(nip=nip if info.context.sees_names_of(boss) else None)
 
 
 @strawberry.type
@@ -205,6 +206,16 @@ async def _employee(outcome: Committed) -> EmployeeType:
     return EmployeeType(view=found[UUID(employee_id)], as_of=outcome.db)
 
 
+def _within_limit(info: Info, unit_code: str | None) -> str | None:
+    """The unit a list reads: a unit-limited HR token lists only its own unit."""
+    limit = info.context.access.unit_limit()
+    if limit is not None and unit_code not in (None, limit):
+        raise GraphQLError(
+            f"this HR token reads only unit {limit}", extensions={"code": "FORBIDDEN"}
+        )
+    return limit or unit_code
+
+
 @strawberry.type
 class OrganisationQuery:
     @strawberry.field(description="The employee with this NIP, or null.")
@@ -227,10 +238,11 @@ class OrganisationQuery:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
         cursor = decode_cursor("employee", after)
+        unit_code = _within_limit(info, unit_code.upper() if unit_code else None)
         views = await employees_page(
             info.context.services.pool,
             predicate=str(predicate) if predicate else None,
-            unit_code=unit_code.upper() if unit_code else None,
+            unit_code=unit_code,
             after=UUID(cursor) if cursor else None,
             limit=size + 1,
         )

@@ -18,7 +18,7 @@ from projections import performance_reads as reads
 from projections import unit_view
 from projections.directory import EmployeeView
 from projections.performance_reads import EvaluationStep, EvaluationView
-from schema.context import STAFF_AND_PARTNERS, Info
+from schema.context import STAFF_AND_PARTNERS, Info, subject_of
 
 if TYPE_CHECKING:
     from schema.organisation import EmployeeType
@@ -33,6 +33,7 @@ OrganizationPredicateEnum = strawberry.enum(
 )
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, description="Evaluation lifecycle.")
 
+OVERRIDE_EVENT = "UnitYearDistributionOverrideRecorded"
 Loads = Callable[[list[Any]], Awaitable[list[Any]]]
 
 
@@ -60,7 +61,7 @@ def _by_employee(
 @strawberry.type(name="EvaluationEvent", description="One event in an evaluation's history.")
 class EvaluationEventType:
     step: strawberry.Private[EvaluationStep]
-    personal: strawberry.Private[bool]
+    shown_reason: strawberry.Private[str | None]
 
     @strawberry.field
     def position(self) -> int:
@@ -86,9 +87,9 @@ class EvaluationEventType:
     def predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
         return Predicate(self.step.predicate) if self.step.predicate else None
 
-    @strawberry.field(description="Why (corrections, objections); personal data.")
+    @strawberry.field(description="Why (corrections, objection decisions); free text.")
     def reason(self) -> str | None:
-        return self.step.reason if self.personal else None
+        return self.shown_reason
 
 
 @strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
@@ -144,9 +145,11 @@ class EvaluationType:
     def flagged(self) -> bool:
         return self.view.distribution_flagged
 
-    @strawberry.field
-    def override_justification(self) -> str | None:
-        return self.view.override_justification
+    @strawberry.field(description="The unit's distribution override it was finalised under.")
+    async def override_justification(self, info: Info) -> str | None:
+        view = await info.context.loaders["employee"].load(self.view.employee_id)
+        text = self.view.override_justification
+        return info.context.reveal(text, "EvaluationFinalised", "override_justification", view)
 
     @strawberry.field
     def finalised_on(self) -> date | None:
@@ -169,8 +172,15 @@ class EvaluationType:
     async def history(self, info: Info) -> list[EvaluationEventType]:
         steps = await reads.history(info.context.services.pool, self.view.id)
         view = await info.context.loaders["employee"].load(self.view.employee_id)
-        personal = info.context.sees_personal_data(view.nip if view else None)
-        return [EvaluationEventType(step=s, personal=personal) for s in steps]
+        return [
+            EvaluationEventType(
+                step=s,
+                shown_reason=info.context.reveal(
+                    s.reason, f"Evaluation{s.event_type}", "reason", view
+                ),
+            )
+            for s in steps
+        ]
 
 
 @strawberry.type(name="EmployeePerformance")
@@ -223,7 +233,7 @@ class PredicateCount:
 
 @strawberry.type(description="A recorded distribution override.")
 class DistributionOverride:
-    justification: str
+    justification: str | None  # free text: null for those who may not read it
     recorded_at: str
     actor_role: str | None
 
@@ -275,12 +285,16 @@ class UnitPerformanceFields:
         if found is None:
             return None
         org = found.organization_predicate
+        unit = subject_of(None, self.code)
+        access = info.context.access
         return UnitPerformanceYear(
             year=found.year,
             organization_predicate=OrganizationPredicate(org) if org else None,
             overrides=[
                 DistributionOverride(
-                    justification=o.justification,
+                    justification=access.reveal(
+                        o.justification, OVERRIDE_EVENT, "override_justification", unit
+                    ),
                     recorded_at=o.recorded_at,
                     actor_role=o.actor_role,
                 )

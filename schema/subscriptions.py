@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 from schema.audit import AuditEvent
 from schema.context import Info
-from service.auth import Role
+from service.policy import SUBSCRIBERS
 
 MAX_FOLLOWERS_PER_CLIENT = 5
 
@@ -26,8 +26,8 @@ class Subscription:
         types: list[str] | None = None,
         from_position: int | None = None,
     ) -> AsyncGenerator[AuditEvent, None]:
-        principal = info.context.reader(Role.PARTNER, Role.AUDITOR, Role.ADMIN)
-        if not principal.has(Role.AUDITOR, Role.ADMIN) and "events" not in principal.scopes:
+        principal = info.context.reader(*SUBSCRIBERS)
+        if not info.context.access.subscribes():
             raise GraphQLError(
                 "subscriptions need the `events` scope", extensions={"code": "FORBIDDEN"}
             )
@@ -40,10 +40,11 @@ class Subscription:
             )
         followers[principal.sub] = followers.get(principal.sub, 0) + 1
         wanted = set(types) if types else None
-        personal = info.context.sees_personal_data(None)
+        access = info.context.access
         try:
             async for event in services.feed.follow(max(from_position or 0, 0)):
                 if wanted is None or event.event_type in wanted:
-                    yield AuditEvent.of(services.store.codec, event, personal=personal)
+                    # Subscribers' rights do not depend on the person's unit or supervisor.
+                    yield AuditEvent.of(services.store.codec, event, access, None)
         finally:
             followers[principal.sub] -= 1

@@ -10,28 +10,14 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.personal_data import Kind, fields_of
 from service.codec import EventCodec
 from service.eventstore import record_from_row
 from service.eventstore_sql import EVENT_COLUMNS
 from service.hashchain import canonical_json
+from service.policy import NOBODY, Access, Subject
 from service.records import RecordedEvent
 
-# Payload fields that carry personal data (UU 27/2022): masked for readers without the right.
-PERSONAL_FIELDS = frozenset(
-    {
-        "nip",
-        "name",
-        "supervisor_nip",
-        "feedback",
-        "notes",
-        "note",
-        "behaviour_notes",
-        "justification",
-        "rationale",
-        "reason",
-        "rating_justification",
-    }
-)
 MASK = "***"
 
 
@@ -88,16 +74,55 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def payload_json(codec: EventCodec, recorded: RecordedEvent, *, personal: bool) -> dict[str, Any]:
-    """An event's payload as JSON; personal fields masked unless the reader may see them."""
+def payload_json(
+    codec: EventCodec,
+    recorded: RecordedEvent,
+    access: Access | None = None,
+    subject: Subject = NOBODY,
+) -> dict[str, Any]:
+    """An event's payload as JSON; without `access` in full (for the service's own use), else
+    with every field masked whose declared kind the caller may not read about this subject."""
     data = _plain(json.loads(codec.open(recorded.payload)))
     data.pop("originator_topic", None)
-    if not personal:
-        data = _mask(data)
-    return dict(data)
+    if access is None:
+        return dict(data)
+    return mask_payload(data, recorded.event_type, access, subject)
+
+
+def mask_payload(
+    data: dict[str, Any], event_type: str, access: Access, subject: Subject
+) -> dict[str, Any]:
+    declared = fields_of(event_type)
+    shown: dict[str, Any] = {}
+    for name, value in data.items():
+        # An event type without a declaration is masked as if every field were free text.
+        kind = declared.kind_of(name) if declared is not None else Kind.FREE_TEXT
+        readable = kind is None or access.reads(kind, subject, event_type, name)
+        shown[name] = value if readable or value is None else MASK
+    return shown
+
+
+def event_subject(recorded: RecordedEvent, person: Subject | None) -> Subject:
+    """Whom an event is about: its person as the views know them, else its unit, else nobody."""
+    if person is not None:
+        return person
+    if recorded.subject_id is not None:
+        return Subject(id=recorded.subject_id)
+    data = json.loads(recorded.payload)
+    unit = data.get("unit_code") if isinstance(data, dict) else None
+    return Subject(unit_code=unit if isinstance(unit, str) else None)
 
 
 ERASED = "[erased]"
+
+
+def reason_of(codec: EventCodec, metadata: dict[str, Any]) -> str | None:
+    """The metadata reason, opened from its seal (None once its person is erased)."""
+    reason = metadata.get("reason")
+    if isinstance(reason, dict) and codec.keyring is not None:
+        opened = codec.keyring.open("reason", reason)
+        return str(opened) if opened is not None else None
+    return str(reason) if reason is not None else None
 
 
 def actor_of(codec: EventCodec, metadata: dict[str, Any]) -> str:
@@ -107,11 +132,3 @@ def actor_of(codec: EventCodec, metadata: dict[str, Any]) -> str:
         opened = codec.keyring.open("actor", actor)
         return str(opened) if opened is not None else ERASED
     return str(actor)
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: MASK if k in PERSONAL_FIELDS else _mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask(v) for v in value]
-    return value

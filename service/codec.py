@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from domain.personal_data import sealed_fields
 from service.keyring import SEALED, KeyRing
 
 
@@ -80,14 +81,15 @@ class EventCodec:
         """The people whose keys sealing this event needs."""
         if self.keyring is None:
             return set()
-        return self.keyring.owners(json.loads(encoded.payload), subject)
+        fields = sealed_fields(encoded.event_type)
+        return self.keyring.owners(json.loads(encoded.payload), subject, fields)
 
     def seal(self, encoded: EncodedEvent, subject: UUID | None) -> EncodedEvent:
         """The event with its personal fields sealed (their owners' keys must be loaded)."""
         if self.keyring is None:
             return encoded
         state = json.loads(encoded.payload)
-        sealed = self.keyring.seal_state(state, subject)
+        sealed = self.keyring.seal_state(state, subject, sealed_fields(encoded.event_type))
         if sealed == state:
             return encoded
         return replace(encoded, payload=_compact(sealed))

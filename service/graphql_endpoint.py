@@ -294,7 +294,9 @@ def _error_response(error: RequestError, media_type: str) -> Response:
 def _visibility(principal: Principal | None) -> tuple[str, ...]:
     if principal is None:
         return ("anonymous",)
-    return (principal.sub, *sorted(principal.roles), "|", *sorted(principal.scopes))
+    # Everything service/policy.py decides on: subject, roles, scopes and the `unit` limit.
+    scopes = sorted(principal.scopes)
+    return (principal.sub, *sorted(principal.roles), "|", *scopes, "|", principal.unit or "")
 
 
 class _RateLimited(RequestError):

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -106,20 +106,30 @@ class KeyRing:
         plain = AESGCM(key).decrypt(raw[:12], raw[12:], f"{owner}:{field}".encode())
         return json.loads(plain)
 
-    def owners(self, state: dict[str, Any], subject: UUID | None) -> set[UUID]:
-        """Whose keys sealing this payload needs."""
+    def owners(
+        self,
+        state: dict[str, Any],
+        subject: UUID | None,
+        fields: Mapping[str, str] = PERSONAL_FIELDS,
+    ) -> set[UUID]:
+        """Whose keys sealing this payload's `fields` (its type's declaration) needs."""
         found = set()
-        for field, owner_field in PERSONAL_FIELDS.items():
+        for field, owner_field in fields.items():
             if field in state and state[field] is not None:
                 owner = _owner(state, owner_field, subject)
                 if owner is not None:
                     found.add(owner)
         return found
 
-    def seal_state(self, state: dict[str, Any], subject: UUID | None) -> dict[str, Any]:
-        """The payload with every personal field sealed under its owner's key."""
+    def seal_state(
+        self,
+        state: dict[str, Any],
+        subject: UUID | None,
+        fields: Mapping[str, str] = PERSONAL_FIELDS,
+    ) -> dict[str, Any]:
+        """The payload with each of `fields` sealed under its owner's key."""
         sealed = dict(state)
-        for field, owner_field in PERSONAL_FIELDS.items():
+        for field, owner_field in fields.items():
             if field in sealed and sealed[field] is not None:
                 owner = _owner(state, owner_field, subject)
                 if owner is not None:

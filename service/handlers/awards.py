@@ -22,9 +22,10 @@ from service.award_facts import nominee_facts, rule_sets_at
 from service.commands import CommandContext, NotAllowed, Repository
 from service.eventstore import EventStore
 from service.identity import SubjectIds
+from service.policy import HR_ACTORS as STAFF_ADMIN
+from service.policy import require_city_wide_hr
+from service.policy import require_unit_scope as _require_unit_scope
 from service.records import AppendResult, VersionConflictError
-
-STAFF_ADMIN = (Role.HR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ class AwardHandlers:
         return self.repo.store
 
     async def publish_rule_set(self, ctx: CommandContext, spec: RuleSetSpec) -> AppendResult:
-        """Publish a rule set version; a (kind, version) publishes once and never changes."""
-        ctx.require(*STAFF_ADMIN)
+        """Publish a rule set version (city-wide); a (kind, version) publishes once, unchanged."""
+        require_city_wide_hr(ctx, "publishing a rule set")
         if (done := await self.repo.replayed(ctx, "publishRuleSet")) is not None:
             return done
         duplicate = f"{spec.award_kind.value} version {spec.version} is already published"
@@ -154,8 +155,8 @@ class AwardHandlers:
     async def record_penalty(
         self, ctx: CommandContext, nip: str, level: PenaltyLevel, on: date, reason: str
     ) -> AppendResult:
-        """Record a disciplinary penalty (HR)."""
-        ctx.require(Role.HR)
+        """Record a disciplinary penalty (HR, ADMIN)."""
+        ctx.require(*STAFF_ADMIN)
         if (done := await self.repo.replayed(ctx, "recordDisciplinaryPenalty")) is not None:
             return done
         employee = await self._employee(nip)
@@ -215,13 +216,6 @@ class AwardHandlers:
         if award is None:
             raise NotFoundError(f"no award nomination with id {award_id}")
         return award
-
-
-def _require_unit_scope(ctx: CommandContext, unit_code: str) -> None:
-    """An HR token with a `unit` claim acts only inside that unit."""
-    limit = ctx.principal.unit
-    if limit is not None and not ctx.principal.has(Role.ADMIN) and limit != unit_code:
-        raise NotAllowed(f"this HR token is limited to unit {limit}")
 
 
 class AwardOpportunities:

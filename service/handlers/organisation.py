@@ -8,12 +8,11 @@ from domain.employee import Employee, Registration
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
 from domain.values import EmploymentType, PositionKind, require_unit_code
-from service.auth import Role
-from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
+from service.commands import CommandContext, Repository, check_expected_version
 from service.identity import SubjectIds
+from service.policy import HR_ACTORS as STAFF_ADMIN
+from service.policy import require_city_wide_hr, require_unit_scope
 from service.records import AppendResult
-
-STAFF_ADMIN = (Role.HR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,11 @@ class OrganisationHandlers:
         self.ids = ids
 
     def _require_unit_scope(self, ctx: CommandContext, unit_code: str) -> None:
-        limit = ctx.principal.unit
-        if limit is not None and not ctx.principal.has(Role.ADMIN) and limit != unit_code:
-            raise NotAllowed(f"this HR token is limited to unit {limit}")
+        require_unit_scope(ctx, unit_code)
 
     async def register_unit(self, ctx: CommandContext, code: str, name: str) -> AppendResult:
-        """Register a unit (perangkat daerah)."""
-        ctx.require(*STAFF_ADMIN)
+        """Register a unit (perangkat daerah): a city-wide act."""
+        require_city_wide_hr(ctx, "registering a unit")
         if (done := await self.repo.replayed(ctx, "registerUnit")) is not None:
             return done
         unit = Unit.register(code, name, ctx.now)

@@ -20,9 +20,9 @@ from service.auth import Role
 from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
 from service.handlers.unit_staff import UnitStaff
 from service.identity import SubjectIds
+from service.policy import HR_ACTORS as STAFF_ADMIN
+from service.policy import require_city_wide_hr, require_unit_scope
 from service.records import AppendResult
-
-STAFF_ADMIN = (Role.HR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class PerformanceHandlers:
 
     async def open_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
         """Open the performance cycle of a year (city-wide HR, ADMIN)."""
-        _require_city_wide_hr(ctx)
+        require_city_wide_hr(ctx, "a cycle")
         if (done := await self.repo.replayed(ctx, "openCycle")) is not None:
             return done
         cycle = PerformanceCycle.open(year, ctx.now)
@@ -73,7 +73,7 @@ class PerformanceHandlers:
 
     async def close_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
         """Close the cycle of a year: its periods take no more evaluations."""
-        _require_city_wide_hr(ctx)
+        require_city_wide_hr(ctx, "a cycle")
         if (done := await self.repo.replayed(ctx, "closeCycle")) is not None:
             return done
         cycle = await self.cycle(year)
@@ -283,19 +283,6 @@ class PerformanceHandlers:
             require_unit_scope(ctx, employee.unit_code)
             return
         raise NotAllowed("only the employee's current supervisor or HR may agree the plan")
-
-
-def require_unit_scope(ctx: CommandContext, unit_code: str) -> None:
-    """An HR token with a `unit` claim acts only inside that unit."""
-    limit = ctx.principal.unit
-    if limit is not None and not ctx.principal.has(Role.ADMIN) and limit != unit_code:
-        raise NotAllowed(f"this HR token is limited to unit {limit}")
-
-
-def _require_city_wide_hr(ctx: CommandContext) -> None:
-    ctx.require(*STAFF_ADMIN)
-    if ctx.principal.unit is not None and not ctx.principal.has(Role.ADMIN):
-        raise NotAllowed("cycles are city-wide: this HR token is limited to one unit")
 
 
 def _require_supervisor(ctx: CommandContext, employee: Employee) -> None:

@@ -11,7 +11,9 @@ from domain.rating import PotentialLevel
 from domain.unit_year import UnitYear, unit_year_stream_id
 from domain.values import require_unit_code
 from service.commands import CommandContext, Repository
-from service.handlers.performance import STAFF_ADMIN, PerformanceHandlers, require_unit_scope
+from service.handlers.performance import PerformanceHandlers
+from service.policy import HR_ACTORS as STAFF_ADMIN
+from service.policy import require_unit_scope
 from service.records import AppendResult
 
 

@@ -26,10 +26,9 @@ from projections.sql import Reader
 from service.auth import Role
 from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
 from service.identity import SubjectIds
+from service.policy import ENROLLERS, require_city_wide_hr, require_unit_scope
+from service.policy import HR_ACTORS as STAFF_ADMIN
 from service.records import AppendResult, VersionConflictError
-
-STAFF_ADMIN = (Role.HR, Role.ADMIN)
-ENROLLERS = (Role.HR, Role.ADMIN, Role.EMPLOYEE, Role.EVALUATOR)
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,8 @@ class TrainingHandlers:
         self.rule_sets = tuple(rule_sets)
 
     async def publish_program(self, ctx: CommandContext, cmd: PublishProgram) -> AppendResult:
-        """Publish a programme in the catalogue; a code is published once."""
-        ctx.require(*STAFF_ADMIN)
+        """Publish a programme in the catalogue (city-wide); a code is published once."""
+        require_city_wide_hr(ctx, "the training catalogue")
         if (done := await self.repo.replayed(ctx, "publishTrainingProgram")) is not None:
             return done
         details = ProgramDetails.parse(
@@ -131,8 +130,8 @@ class TrainingHandlers:
     async def retire_program(
         self, ctx: CommandContext, program_id: str, reason: str | None, expected: int | None
     ) -> AppendResult:
-        """Withdraw a programme from the catalogue."""
-        ctx.require(*STAFF_ADMIN)
+        """Withdraw a programme from the catalogue (city-wide)."""
+        require_city_wide_hr(ctx, "the training catalogue")
         if (done := await self.repo.replayed(ctx, "retireTrainingProgram")) is not None:
             return done
         program = await self._program(program_id)
@@ -262,9 +261,7 @@ class TrainingHandlers:
 
     @staticmethod
     def _require_unit_scope(ctx: CommandContext, unit_code: str) -> None:
-        limit = ctx.principal.unit
-        if limit is not None and not ctx.principal.has(Role.ADMIN) and limit != unit_code:
-            raise NotAllowed(f"this HR token is limited to unit {limit}")
+        require_unit_scope(ctx, unit_code)
 
     async def _program(self, program_id: str) -> TrainingProgram:
         program = await self.repo.load(_parse_id(program_id, "programId"), TrainingProgram)

@@ -19,6 +19,7 @@ PERSONAL_FIELDS: Mapping[str, str] = MappingProxyType(
         "feedback": SUBJECT,
         "behaviour_notes": SUBJECT,
         "notes": SUBJECT,
+        "agreed_actions": SUBJECT,
         "rating_justification": SUBJECT,
         "justification": SUBJECT,
         "rationale": SUBJECT,

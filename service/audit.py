@@ -24,6 +24,7 @@ PERSONAL_FIELDS = frozenset(
         "supervisor_nip",
         "feedback",
         "notes",
+        "agreed_actions",
         "note",
         "behaviour_notes",
         "justification",

@@ -32,7 +32,7 @@ RECOMMENDED = """
 query($nip: String!) {
   employee(nip: $nip) { recommendedTrainings { program { code sector } need reason } }
 }"""
-PERSONS = [
+PERSONS: list[dict[str, Any]] = [
     {"name": "dr. Ratna Sari, M.Kes", "expertise": "epidemiologi", "institution": "UKSW"},
     {"name": "Agus Prasetyo", "expertise": "statistik kesehatan", "institution": None},
 ]
@@ -52,8 +52,8 @@ class Hr:
         return next(iter(body["data"].values()))
 
     async def program(self, code: str, area: str, **extra: Any) -> str:
-        fields = {"code": code, "title": code, "kind": "PELATIHAN", "competencyArea": area}
-        fields |= {"jp": 8, "provider": "BPSDM Jateng"}
+        fields: dict[str, Any] = {"code": code, "title": code, "kind": "PELATIHAN"}
+        fields |= {"competencyArea": area, "jp": 8, "provider": "BPSDM Jateng"}
         published = await self.call(PUBLISH, {"input": fields | extra})
         assert published["__typename"] == "PublishTrainingProgramSuccess", published
         return str(published["program"]["id"])
@@ -165,8 +165,8 @@ async def test_resource_persons_round_trip_and_their_names_need_pii_for_a_partne
             "resourcePersons",
         ),
     ):
-        fields = {"code": "WS-2", "title": "t", "kind": "WORKSHOP", "competencyArea": DATA}
-        fields |= {"jp": 4, "provider": "p", "resourcePersons": persons}
+        fields: dict[str, Any] = {"code": "WS-2", "title": "t", "kind": "WORKSHOP"}
+        fields |= {"competencyArea": DATA, "jp": 4, "provider": "p", "resourcePersons": persons}
         refused = await hr.call(PUBLISH, {"input": fields})
         assert (refused["__typename"], refused["field"]) == ("ValidationError", field)
     assert await services.store.head() == head

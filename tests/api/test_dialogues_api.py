@@ -51,7 +51,7 @@ async def test_the_supervisor_records_a_dialogue_whose_notes_only_the_right_read
     assert recorded["__typename"] == "RecordPerformanceDialogueSuccess", recorded
     assert recorded["dialogue"]["notes"] == NOTES
     assert recorded["dialogue"]["agreedActions"] == ACTIONS
-    shown = {"heldOn": "2026-02-10", "period": "TRIWULAN_I", "kind": "COACHING"}
+    shown: dict[str, Any] = {"heldOn": "2026-02-10", "period": "TRIWULAN_I", "kind": "COACHING"}
     full = [shown | {"notes": NOTES, "agreedActions": ACTIONS}]
     masked = [shown | {"notes": None, "agreedActions": []}]
     readers = {

@@ -40,6 +40,7 @@ class BehaviourNoteType:
     note: str | None = strawberry.field(description="Free text; null without the right.")
 
 
+@strawberry.type(name="EvaluationDetail")
 class EvaluationDetailFields:
     """The detail fields of Evaluation (composed into it in schema/performance.py)."""
 

@@ -40,7 +40,8 @@ class Recommendation:
     reason: str
 
 
-def _sector_rank(program_sector: str | None, unit_sector: str | None) -> int:
+def sector_rank(program_sector: str | None, unit_sector: str | None) -> int:
+    """0: the unit's sector; 1: a programme for every sector; 2: another sector."""
     if program_sector is None:
         return 1
     if unit_sector is not None and sector_key(program_sector) == sector_key(unit_sector):
@@ -50,7 +51,7 @@ def _sector_rank(program_sector: str | None, unit_sector: str | None) -> int:
 
 def _reason(need: str, c: Candidate, unit_sector: str | None) -> str:
     parts = [f"develops the open development need {need!r}"]
-    rank = _sector_rank(c.sector, unit_sector)
+    rank = sector_rank(c.sector, unit_sector)
     if rank == 0:
         parts.append(f"meant for the sector of the employee's unit ({c.sector})")
     elif rank == 1:
@@ -80,7 +81,7 @@ def recommend(
         and not c.completed
         and (advanced_allowed or not c.advanced)
     ]
-    eligible.sort(key=lambda c: (_sector_rank(c.sector, unit_sector), c.code))
+    eligible.sort(key=lambda c: (sector_rank(c.sector, unit_sector), c.code))
     return [
         Recommendation(
             program_id=c.program_id,

@@ -3,12 +3,15 @@ readable by the employee, their supervisor, HR and auditors; masked for the othe
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import httpx
 
 from tests.api.performance_scenario import (
     ABOVE,
     AS_EXPECTED,
     CORE_VALUES,
+    NIP,
     NOTES,
     RESULT,
     Api,
@@ -85,3 +88,43 @@ async def test_the_detail_shows_the_current_assessment_after_a_correction(
     assert done["correctEvaluation"]["__typename"] == "CorrectEvaluationSuccess", done
     seen = (await api(DETAIL, {"id": evaluation_id}, api.employee))["evaluation"]
     assert seen == _detail("Pertahankan kinerja.", corrected, True)
+
+
+AS_OF = """
+query($nip: String!, $at: DateTime!) {
+  employeeAsOf(nip: $nip, at: $at) { evaluations { feedback targetRatings { rating } } }
+}"""
+TRAIL = """
+query($nip: String!) { auditTrail(nip: $nip, eventType: "EvaluationCorrected") {
+  edges { node { recordedAt } } } }"""
+
+
+async def test_employee_as_of_shows_the_assessment_of_that_moment(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    api = await Api.started(client, tokens)
+    first = [AS_EXPECTED, AS_EXPECTED, AS_EXPECTED]
+    submitted = await api.submit(evaluation_input(first, AS_EXPECTED), api.supervisor)
+    fields = evaluation_input([ABOVE, ABOVE, ABOVE], AS_EXPECTED, feedback="Pertahankan.")
+    for name in ("nip", "year", "period"):
+        fields.pop(name)
+    fields |= {"evaluationId": submitted["evaluation"]["id"], "reason": "bukti dukung baru"}
+    await api(CORRECT, {"input": fields}, api.supervisor)
+    auditor = tokens.header("bpk", "AUDITOR")
+    edges = (await api(TRAIL, {"nip": NIP}, auditor))["auditTrail"]["edges"]
+    corrected = datetime.fromisoformat(edges[0]["node"]["recordedAt"])
+
+    async def seen(at: datetime) -> dict[str, object]:
+        past = await api(AS_OF, {"nip": NIP, "at": at.isoformat()}, auditor)
+        found: dict[str, object] = past["employeeAsOf"]["evaluations"][0]
+        return found
+
+    before = await seen(corrected - timedelta(microseconds=1))
+    assert before == {
+        "feedback": "Tingkatkan ketepatan laporan.",
+        "targetRatings": [{"rating": r} for r in first],
+    }
+    assert await seen(corrected) == {
+        "feedback": "Pertahankan.",
+        "targetRatings": [{"rating": ABOVE}] * 3,
+    }

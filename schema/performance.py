@@ -19,9 +19,10 @@ from projections.directory import EmployeeView
 from projections.performance_reads import EvaluationStep, EvaluationView
 from projections.sql import Reader
 from schema.context import STAFF_AND_PARTNERS, Info
-from schema.loaders import loader
+from schema.loaders import Loads, loader
 from schema.performance_detail import EvaluationDetailFields
 from schema.performance_enums import (
+    CoreValueEnum,
     EvaluationStatusEnum,
     OrganizationPredicateEnum,
     PeriodEnum,
@@ -33,7 +34,18 @@ from schema.performance_enums import (
 if TYPE_CHECKING:
     from schema.organisation import EmployeeType
 
-__all__ = ["PeriodEnum", "PredicateEnum", "loader"]  # used from here by other schema modules
+# Other schema modules import these from here (they were defined here before).
+__all__ = [
+    "CoreValueEnum",
+    "EvaluationStatusEnum",
+    "Loads",
+    "OrganizationPredicateEnum",
+    "PeriodEnum",
+    "PotentialLevelEnum",
+    "PredicateEnum",
+    "RatingEnum",
+    "loader",
+]
 
 
 def _by_employee(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -46,6 +47,17 @@ class Employee(Aggregate):
             assert isinstance(aggregate, Employee)
             aggregate.supervisor_id = self.supervisor_id
             aggregate.supervisor_nip = self.supervisor_nip
+
+    class SupervisionEnded(Aggregate.Event):
+        """The employee's supervision ended (a transfer): nobody evaluates them until assigned."""
+
+        supervisor_id: UUID
+        cause: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Employee)
+            aggregate.supervisor_id = None
+            aggregate.supervisor_nip = None
 
     class Erased(Aggregate.Event):
         """The person's personal data was erased (their key destroyed); the events remain."""
@@ -110,13 +122,31 @@ class Employee(Aggregate):
             supervisor_nip=r.supervisor_nip,
         )
 
-    def transfer(self, to_unit: str, at: datetime) -> None:
-        """Move the employee to another unit."""
+    def transfer(self, to_unit: str, at: datetime, supervisor: Superior | None = None) -> None:
+        """Move the employee to another unit; the old supervision ends with the move.
+
+        The new supervisor, if named, must work in the new unit (the caller checks where they
+        work); without one the employee has no supervisor until one is assigned.
+        """
         self.require_active()
         code = require_unit_code(to_unit, "unitCode")
         if code == self.unit_code:
             raise InvalidValue("unitCode", f"employee is already in unit {code}")
+        if supervisor is not None and supervisor.id == self.id:
+            raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+        if supervisor is not None and supervisor.unit_code != code:
+            raise InvalidValue(
+                "supervisorNip",
+                f"the new supervisor works in {supervisor.unit_code}, not in {code}",
+            )
+        previous = self.supervisor_id
         self.trigger_event(self.Transferred, timestamp=at, from_unit=self.unit_code, to_unit=code)
+        if supervisor is not None:
+            self.assign_supervisor(supervisor.id, supervisor.nip, at)
+        elif previous is not None:
+            self.trigger_event(
+                self.SupervisionEnded, timestamp=at, supervisor_id=previous, cause="transfer"
+            )
 
     def assign_supervisor(self, supervisor_id: UUID, supervisor_nip: str, at: datetime) -> None:
         """Record the direct superior; nobody supervises themself."""
@@ -129,6 +159,15 @@ class Employee(Aggregate):
             supervisor_id=supervisor_id,
             supervisor_nip=supervisor_nip,
         )
+
+
+@dataclass(frozen=True)
+class Superior:
+    """A would-be supervisor as a transfer needs to know them: who, and where they work."""
+
+    id: UUID
+    nip: str
+    unit_code: str
 
 
 class Registration:

@@ -89,8 +89,9 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
         "EmployeeSupervisorAssigned": Fields(
             personal=("supervisor_nip",), owners={"supervisor_nip": "supervisor_id"}
         ),
+        "EmployeeSupervisionEnded": Fields(public=("cause",)),
         "EmployeeErased": Fields(),
-        "UnitRegistered": Fields(public=("code", "name")),
+        "UnitRegistered": Fields(public=("code", "name", "sector")),
         "PerformanceCycleOpened": Fields(),
         "PerformanceCycleClosed": Fields(),
         "PerformancePlanAgreed": Fields(public=("unit_code", "targets")),
@@ -140,8 +141,18 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
             public=("unit_code", "kind", "outcome", "rule_set_hash", "criteria"),
         ),
         "AwardRevoked": Fields(free_text=("reason",), public=("kind",)),
+        # Resource persons (narasumber) are outsiders named on a public programme: no key of
+        # theirs exists, so they stay readable; views hide their names from a partner without pii.
         "TrainingProgramPublished": Fields(
-            public=("code", "title", "kind", "competency_area", "provider", "sector")
+            public=(
+                "code",
+                "title",
+                "kind",
+                "competency_area",
+                "provider",
+                "sector",
+                "resource_persons",
+            )
         ),
         "TrainingProgramRetired": Fields(free_text=("reason",)),
         "TrainingEnrolmentEnrolled": Fields(
@@ -160,6 +171,9 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
         ),
         "TrainingCompletionRevoked": Fields(
             free_text=("reason",), public=("development_needs_met",)
+        ),
+        "PerformanceDialogueRecorded": Fields(
+            free_text=("notes", "agreed_actions"), public=("unit_code", "period", "kind")
         ),
     }
 )

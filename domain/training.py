@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.employee import Employee
 from domain.errors import InvalidValue, RuleBroken
+from domain.resource_person import ResourcePerson, require_resource_persons
 from domain.values import require_text
 
 _PROGRAM_NAMESPACE = uuid5(NAMESPACE_URL, "urn:kinerja:training-program")
@@ -92,6 +94,7 @@ class ProgramDetails:
     provider: str
     sector: str | None = None
     advanced: bool = False
+    resource_persons: tuple[ResourcePerson, ...] = ()
 
     @classmethod
     def parse(
@@ -104,6 +107,7 @@ class ProgramDetails:
         provider: str,
         sector: str | None = None,
         advanced: bool = False,
+        resource_persons: Sequence[tuple[str, str, str | None]] = (),
     ) -> ProgramDetails:
         """Check each field; the error names the input field at fault."""
         clean_code = require_text("code", code, max_length=40).upper()
@@ -118,6 +122,9 @@ class ProgramDetails:
             provider=require_text("provider", provider, max_length=200),
             sector=None if sector is None else require_text("sector", sector, max_length=100),
             advanced=advanced,
+            resource_persons=require_resource_persons(
+                [ResourcePerson.parse(*person) for person in resource_persons]
+            ),
         )
 
 
@@ -127,6 +134,9 @@ class TrainingProgram(Aggregate):
     class Published(Aggregate.Created):
         """A programme was published in the catalogue."""
 
+        # Version 2 added the resource persons; programmes published before it named none.
+        class_version = 2
+
         code: str
         title: str
         kind: str
@@ -135,6 +145,11 @@ class TrainingProgram(Aggregate):
         provider: str
         sector: str | None
         advanced: bool
+        resource_persons: list[dict[str, Any]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["resource_persons"] = []
 
     class Retired(Aggregate.Event):
         """A programme was withdrawn: no new enrolments or completions."""
@@ -155,6 +170,7 @@ class TrainingProgram(Aggregate):
         provider: str,
         sector: str | None,
         advanced: bool,
+        resource_persons: list[dict[str, Any]] | None = None,
     ) -> None:
         self.code = code
         self.title = title
@@ -182,6 +198,7 @@ class TrainingProgram(Aggregate):
             provider=d.provider,
             sector=d.sector,
             advanced=d.advanced,
+            resource_persons=[p.to_data() for p in d.resource_persons],
         )
 
     def retire(self, reason: str | None, at: datetime) -> None:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from domain.training import TrainingEnrolment, TrainingProgram
+from domain.organisation import sector_key
+from domain.resource_person import ResourcePerson
+from domain.training import TrainingEnrolment, TrainingProgram, competency_area_key
 from domain.training_completion import TrainingCompletion
 from projections.engine import Changes, Fact, Row, RowRef, Table
 from projections.sql import Reader
@@ -29,9 +31,12 @@ CATALOGUE = Table(
         ("enrolments", "integer"),
         ("completions", "integer"),
         ("version", "integer"),
+        ("resource_persons", "jsonb"),
+        ("area_key", "text"),
+        ("sector_key", "text"),
     ),
     key=("id",),
-    indexes=("(code)",),
+    indexes=("(code)", "(area_key, code)"),
 )
 PARTICIPANTS = Table(
     name="training_participants",
@@ -100,6 +105,9 @@ def _published_row(fact: Fact, ev: TrainingProgram.Published) -> Row:
         "enrolments": 0,
         "completions": 0,
         "version": fact.stream_version,
+        "resource_persons": list(ev.resource_persons),
+        "area_key": competency_area_key(ev.competency_area),
+        "sector_key": sector_key(ev.sector) if ev.sector is not None else None,
     }
 
 
@@ -155,10 +163,13 @@ class ProgramView:
     enrolments: int
     completions: int
     version: int
+    resource_persons: tuple[ResourcePerson, ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProgramView:
-        return cls(**{f: row[f] for f in cls.__dataclass_fields__})
+        fields = {f: row[f] for f in cls.__dataclass_fields__ if f != "resource_persons"}
+        persons = tuple(ResourcePerson.from_data(p) for p in row["resource_persons"] or ())
+        return cls(**fields, resource_persons=persons)
 
 
 async def program_by_id(db: Reader, program_id: UUID) -> ProgramView | None:
@@ -173,12 +184,34 @@ async def programs_by_ids(db: Reader, ids: list[UUID]) -> dict[UUID, ProgramView
     return {r["id"]: ProgramView.from_row(r) for r in rows}
 
 
-async def programs_page(db: Reader, *, after_code: str | None, limit: int) -> list[ProgramView]:
-    """A page of the catalogue in code order (keyset)."""
+@dataclass(frozen=True)
+class CatalogueFilter:
+    """Which programmes a catalogue page lists; every field optional."""
+
+    sector: str | None = None
+    competency_area: str | None = None
+    kind: str | None = None
+    advanced: bool | None = None
+
+
+async def programs_page(
+    db: Reader,
+    *,
+    after_code: str | None,
+    limit: int,
+    where: CatalogueFilter = CatalogueFilter(),
+) -> list[ProgramView]:
+    """A page of the catalogue in code order (keyset), filtered; sector and area as keys."""
     rows = await db.fetch(
         f"SELECT * FROM {CATALOGUE.name} WHERE ($1::text IS NULL OR code > $1)"
+        " AND ($3::text IS NULL OR sector_key = $3) AND ($4::text IS NULL OR area_key = $4)"
+        " AND ($5::text IS NULL OR kind = $5) AND ($6::boolean IS NULL OR advanced = $6)"
         " ORDER BY code LIMIT $2",
         after_code,
         limit,
+        sector_key(where.sector) if where.sector is not None else None,
+        competency_area_key(where.competency_area) if where.competency_area is not None else None,
+        where.kind,
+        where.advanced,
     )
     return [ProgramView.from_row(r) for r in rows]

@@ -15,7 +15,13 @@ from projections.sql import Reader
 
 UNITS = Table(
     name="directory_units",
-    columns=(("code", "text"), ("name", "text"), ("stream_id", "uuid"), ("position", "bigint")),
+    columns=(
+        ("code", "text"),
+        ("name", "text"),
+        ("stream_id", "uuid"),
+        ("position", "bigint"),
+        ("sector", "text"),
+    ),
     key=("code",),
 )
 EMPLOYEES = Table(
@@ -62,6 +68,7 @@ class DirectoryProjection:
                     "name": ev.name,
                     "stream_id": fact.stream_id,
                     "position": fact.position,
+                    "sector": ev.sector,
                 }
             }
         ref: RowRef = (EMPLOYEES.name, (fact.stream_id,))
@@ -75,6 +82,8 @@ class DirectoryProjection:
             row["unit_code"] = ev.to_unit
         elif isinstance(ev, Employee.SupervisorAssigned):
             row["supervisor_id"] = ev.supervisor_id
+        elif isinstance(ev, Employee.SupervisionEnded):
+            row["supervisor_id"] = None
         elif isinstance(ev, Employee.Erased):
             # Personal data leaves the read tables with the key; the row keeps its facts.
             row.update(nip=None, name=None, gender=None, erased=True)
@@ -85,6 +94,7 @@ _EMPLOYEE_EVENTS = (
     Employee.Registered,
     Employee.Transferred,
     Employee.SupervisorAssigned,
+    Employee.SupervisionEnded,
     Employee.Erased,
 )
 
@@ -118,6 +128,7 @@ class UnitView:
 
     code: str
     name: str
+    sector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,7 @@ class EmployeeView:
 
 
 def unit_from_row(row: Mapping[str, Any]) -> UnitView:
-    return UnitView(code=row["code"], name=row["name"])
+    return UnitView(code=row["code"], name=row["name"], sector=row["sector"])
 
 
 async def employee_by_nip(db: Reader, nip: str) -> EmployeeView | None:
@@ -173,19 +184,19 @@ async def employees_page(
 
 async def unit_by_code(db: Reader, code: str) -> UnitView | None:
     """The unit with this code, if registered."""
-    row = await db.fetchrow(f"SELECT code, name FROM {UNITS.name} WHERE code = $1", code)
+    row = await db.fetchrow(f"SELECT code, name, sector FROM {UNITS.name} WHERE code = $1", code)
     return unit_from_row(row) if row else None
 
 
 async def units_by_codes(db: Reader, codes: list[str]) -> dict[str, UnitView]:
     """Units by code, for batched loading."""
     rows = await db.fetch(
-        f"SELECT code, name FROM {UNITS.name} WHERE code = ANY($1::text[])", codes
+        f"SELECT code, name, sector FROM {UNITS.name} WHERE code = ANY($1::text[])", codes
     )
     return {r["code"]: unit_from_row(r) for r in rows}
 
 
 async def all_units(db: Reader) -> list[UnitView]:
     """Every unit in code order."""
-    rows = await db.fetch(f"SELECT code, name FROM {UNITS.name} ORDER BY code")
+    rows = await db.fetch(f"SELECT code, name, sector FROM {UNITS.name} ORDER BY code")
     return [unit_from_row(r) for r in rows]

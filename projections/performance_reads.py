@@ -175,3 +175,19 @@ async def employees_page(
     return await employees_with_predicate(
         db, predicate=predicate, unit_code=unit_code, after=after, limit=limit
     )
+
+
+# The events that carry an evaluation's assessment (ratings, notes, feedback); the latest counts.
+ASSESSMENT_EVENTS = ("Submitted", "Corrected", "ObjectionUpheld")
+
+
+async def assessment_positions(db: Reader, evaluation_ids: list[UUID]) -> dict[UUID, int]:
+    """The log position of each evaluation's current assessment (its latest assessing event)."""
+    rows = await db.fetch(
+        f"SELECT evaluation_id, max(position) AS position FROM {HISTORY.name}"
+        " WHERE evaluation_id = ANY($1::uuid[]) AND event_type = ANY($2::text[])"
+        " GROUP BY evaluation_id",
+        evaluation_ids,
+        list(ASSESSMENT_EVENTS),
+    )
+    return {r["evaluation_id"]: r["position"] for r in rows}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.awards import AwardsProjection
 from projections.catalogue import CatalogueProjection
+from projections.dialogues import DialogueProjection
 from projections.directory import DirectoryProjection
 from projections.engine import Projection
 from projections.jp_ledger import JpLedgerProjection
@@ -20,4 +21,5 @@ def all_projections() -> list[Projection]:
         PerformanceProjection(),
         UnitViewProjection(),
         AwardsProjection(),
+        DialogueProjection(),
     ]

@@ -15,9 +15,11 @@ from projections.performance_reads import employees_page
 from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.dialogues import EmployeeDialogueFields
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
+from schema.training_recommendations import EmployeeTrainingFields
 from service.handlers.organisation import RegisterEmployee
 
 if TYPE_CHECKING:
@@ -31,10 +33,13 @@ PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 
 class UnitType(UnitPerformanceFields):
     code: str
     name: str
+    sector: str | None = strawberry.field(
+        default=None, description="The sector it serves (kesehatan, pendidikan...), if declared."
+    )
 
     @classmethod
     def of(cls, view: UnitView) -> UnitType:
-        return cls(code=view.code, name=view.name)
+        return cls(code=view.code, name=view.name, sector=view.sector)
 
     @strawberry.field(description="JP compliance of the unit's employees in a year (staff).")
     async def jp_compliance(
@@ -52,7 +57,9 @@ class SupervisorRef:
 
 
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
-class EmployeeType(EmployeePerformanceFields, EmployeeAwardFields):
+class EmployeeType(
+    EmployeePerformanceFields, EmployeeAwardFields, EmployeeDialogueFields, EmployeeTrainingFields
+):
     view: strawberry.Private[EmployeeView]
     # Set on `employeeAsOf`: a connection whose temporary tables hold the views replayed as of
     # that moment; every field of this employee reads there instead of the live tables.
@@ -130,6 +137,9 @@ class EmployeeConnection:
 class RegisterUnitInput:
     code: str
     name: str
+    sector: str | None = strawberry.field(
+        default=None, description="The sector it serves, e.g. kesehatan (recommendations use it)."
+    )
     idempotency_key: str | None = None
 
 
@@ -149,6 +159,10 @@ class RegisterEmployeeInput:
 class TransferEmployeeInput:
     nip: str
     unit_code: str
+    supervisor_nip: str | None = strawberry.field(
+        default=None,
+        description="The new supervisor, in the new unit; absent: none until assigned.",
+    )
     expected_version: int | None = None
     idempotency_key: str | None = None
 
@@ -276,7 +290,9 @@ class OrganisationMutation:
     async def register_unit(self, info: Info, input: RegisterUnitInput) -> RegisterUnitResult:
         handlers = info.context.services.organisation
         outcome = await run_command(
-            info, lambda c: handlers.register_unit(c, input.code, input.name), input.idempotency_key
+            info,
+            lambda c: handlers.register_unit(c, input.code, input.name, input.sector),
+            input.idempotency_key,
         )
         if not isinstance(outcome, Committed):
             return outcome
@@ -306,7 +322,9 @@ class OrganisationMutation:
         employee = await _employee(outcome)
         return RegisterEmployeeSuccess(employee=employee, **outcome.receipt)
 
-    @strawberry.mutation(description="Move an employee to another unit (HR, ADMIN).")
+    @strawberry.mutation(
+        description="Move an employee to another unit (HR, ADMIN); the old supervision ends."
+    )
     async def transfer_employee(
         self, info: Info, input: TransferEmployeeInput
     ) -> TransferEmployeeResult:
@@ -314,7 +332,7 @@ class OrganisationMutation:
         outcome = await run_command(
             info,
             lambda c: handlers.transfer_employee(
-                c, input.nip, input.unit_code, input.expected_version
+                c, input.nip, input.unit_code, input.expected_version, input.supervisor_nip
             ),
             input.idempotency_key,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -13,37 +12,42 @@ from strawberry.dataloader import DataLoader
 
 from domain.distribution import OrganizationPredicate
 from domain.evaluation import EvaluationStatus
-from domain.rating import CoreValue, Period, PotentialLevel, Predicate, Rating
+from domain.rating import Period, PotentialLevel, Predicate, Rating
 from projections import performance_reads as reads
 from projections import unit_view
 from projections.directory import EmployeeView
 from projections.performance_reads import EvaluationStep, EvaluationView
+from projections.sql import Reader
 from schema.context import STAFF_AND_PARTNERS, Info, subject_of
+from schema.loaders import Loads, loader
+from schema.performance_detail import EvaluationDetailFields
+from schema.performance_enums import (
+    CoreValueEnum,
+    EvaluationStatusEnum,
+    OrganizationPredicateEnum,
+    PeriodEnum,
+    PotentialLevelEnum,
+    PredicateEnum,
+    RatingEnum,
+)
 
 if TYPE_CHECKING:
     from schema.organisation import EmployeeType
 
-RatingEnum = strawberry.enum(Rating, description="Above, as or below expectation.")
-PredicateEnum = strawberry.enum(Predicate, description="Predikat kinerja, derived from ratings.")
-PeriodEnum = strawberry.enum(Period, description="A quarter (TRIWULAN_I..IV) or the year.")
-CoreValueEnum = strawberry.enum(CoreValue, description="The seven BerAKHLAK core values.")
-PotentialLevelEnum = strawberry.enum(PotentialLevel, description="Potential (talent 9-box).")
-OrganizationPredicateEnum = strawberry.enum(
-    OrganizationPredicate, description="A unit's organisation predicate."
-)
-EvaluationStatusEnum = strawberry.enum(EvaluationStatus, description="Evaluation lifecycle.")
-
 OVERRIDE_EVENT = "UnitYearDistributionOverrideRecorded"
-Loads = Callable[[list[Any]], Awaitable[list[Any]]]
 
-
-def loader(info: Info, name: str, load: Loads, owner: object = None) -> DataLoader[Any, Any]:
-    """A per-request DataLoader of this name (per reader of `owner`), created on first use."""
-    loaders = info.context.loaders_for(owner)
-    found = loaders.get(name)
-    if found is None:
-        found = loaders[name] = DataLoader(load_fn=load)
-    return found
+# Other schema modules import these from here (they were defined here before).
+__all__ = [
+    "CoreValueEnum",
+    "EvaluationStatusEnum",
+    "Loads",
+    "OrganizationPredicateEnum",
+    "PeriodEnum",
+    "PotentialLevelEnum",
+    "PredicateEnum",
+    "RatingEnum",
+    "loader",
+]
 
 
 def _by_employee(
@@ -93,8 +97,10 @@ class EvaluationEventType:
 
 
 @strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
-class EvaluationType:
+class EvaluationType(EvaluationDetailFields):
     view: strawberry.Private[EvaluationView]
+    # Set when reached from an employee of `employeeAsOf`: reads go to that replay.
+    as_of: strawberry.Private[Reader | None] = None
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -194,7 +200,8 @@ class EmployeePerformanceFields:
         found = await _by_employee(info, "evaluations", reads.evaluations_of, [], self).load(
             self.view.id
         )
-        return [EvaluationType(view=v) for v in found]
+        as_of = getattr(self, "as_of", None)
+        return [EvaluationType(view=v, as_of=as_of) for v in found]
 
     @strawberry.field(description="The predicate of the latest final evaluation.")
     async def current_predicate(self, info: Info) -> PredicateEnum | None:  # type: ignore[valid-type]

@@ -9,7 +9,7 @@ import strawberry
 
 from domain.assessment import AssessmentDraft, TargetRating
 from domain.plan import PlanTarget
-from schema.performance import (
+from schema.performance_enums import (
     CoreValueEnum,
     OrganizationPredicateEnum,
     PeriodEnum,

@@ -7,6 +7,7 @@ import strawberry
 from schema.audit import AuditQuery
 from schema.award_mutations import AwardMutation
 from schema.award_queries import AwardQuery
+from schema.dialogues import DialogueMutation
 from schema.history import HistoryQuery
 from schema.organisation import OrganisationMutation, OrganisationQuery
 from schema.performance import PerformanceQuery
@@ -33,7 +34,12 @@ class Query(
 
 @strawberry.type(description="Every command of the service; each returns a result union.")
 class Mutation(
-    PrivacyMutation, OrganisationMutation, TrainingMutation, PerformanceMutation, AwardMutation
+    PrivacyMutation,
+    OrganisationMutation,
+    TrainingMutation,
+    PerformanceMutation,
+    AwardMutation,
+    DialogueMutation,
 ):
     pass
 

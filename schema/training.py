@@ -13,11 +13,19 @@ from projections.catalogue import ProgramView
 from projections.directory import EmployeeView
 from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
 from schema.context import Info, decode_cursor, encode_cursor, page_size
+from schema.free_text import sees_outsider_names
 from schema.organisation import EmployeeType, PageInfo
 
 TrainingKindEnum = strawberry.enum(
     TrainingKind, description="Kind of development: classical or non-classical (PP 17/2020)."
 )
+
+
+@strawberry.type(name="ResourcePerson", description="A resource person (narasumber).")
+class ResourcePersonType:
+    name: str | None = strawberry.field(description="Null for a partner without `pii`.")
+    expertise: str
+    institution: str | None
 
 
 @strawberry.type(name="TrainingProgram", description="A programme of the training catalogue.")
@@ -83,6 +91,16 @@ class TrainingProgramType:
     @strawberry.field
     def version(self) -> int:
         return self.view.version
+
+    @strawberry.field(description="Who teaches it (narasumber of a workshop or seminar).")
+    def resource_persons(self, info: Info) -> list[ResourcePersonType]:
+        named = sees_outsider_names(info)
+        return [
+            ResourcePersonType(
+                name=p.name if named else None, expertise=p.expertise, institution=p.institution
+            )
+            for p in self.view.resource_persons
+        ]
 
 
 @strawberry.type
@@ -245,9 +263,18 @@ async def unit_compliance(info: Info, unit_code: str, year: int) -> JpCompliance
 
 @strawberry.type
 class TrainingQuery:
-    @strawberry.field(description="The training catalogue in code order.")
+    @strawberry.field(
+        description="The training catalogue in code order; sector and area match ignoring case."
+    )
     async def training_programs(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        sector: str | None = None,
+        competency_area: str | None = None,
+        kind: TrainingKindEnum | None = None,  # type: ignore[valid-type]
+        advanced: bool | None = None,
+        first: int | None = 20,
+        after: str | None = None,
     ) -> TrainingProgramConnection:
         info.context.reader()
         size = page_size(first)
@@ -255,6 +282,12 @@ class TrainingQuery:
             info.context.services.pool,
             after_code=decode_cursor("program", after),
             limit=size + 1,
+            where=catalogue.CatalogueFilter(
+                sector=sector,
+                competency_area=competency_area,
+                kind=TrainingKind(kind).value if kind is not None else None,
+                advanced=advanced,
+            ),
         )
         edges = [
             TrainingProgramEdge(

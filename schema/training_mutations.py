@@ -24,6 +24,13 @@ from service.handlers.training import PublishProgram, RecordCompletion
 
 
 @strawberry.input
+class ResourcePersonInput:
+    name: str
+    expertise: str
+    institution: str | None = None
+
+
+@strawberry.input
 class PublishTrainingProgramInput:
     code: str
     title: str
@@ -33,6 +40,9 @@ class PublishTrainingProgramInput:
     provider: str
     sector: str | None = None
     advanced: bool = False
+    resource_persons: list[ResourcePersonInput] | None = strawberry.field(
+        default=None, description="Narasumber of a workshop or seminar (at most 20)."
+    )
     idempotency_key: str | None = None
 
 
@@ -149,6 +159,9 @@ class TrainingMutation:
             provider=input.provider,
             sector=input.sector,
             advanced=input.advanced,
+            resource_persons=tuple(
+                (p.name, p.expertise, p.institution) for p in input.resource_persons or ()
+            ),
         )
         handlers = info.context.services.training
         outcome = await run_command(

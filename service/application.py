@@ -18,6 +18,7 @@ from service.database import create_pool, database_url
 from service.default_rule_sets import ensure_default_rule_sets
 from service.eventstore import EventStore
 from service.handlers.awards import AwardHandlers, AwardOpportunities
+from service.handlers.dialogues import DialogueHandlers
 from service.handlers.organisation import OrganisationHandlers
 from service.handlers.performance import PerformanceHandlers
 from service.handlers.performance_unit import UnitPerformanceHandlers
@@ -56,6 +57,7 @@ class Services:
     performance: PerformanceHandlers
     unit_performance: UnitPerformanceHandlers
     awards: AwardHandlers
+    dialogues: DialogueHandlers
 
     _as_of_pool: asyncpg.Pool | None = None
     _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -126,6 +128,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         performance=performance,
         unit_performance=UnitPerformanceHandlers(repo, performance),
         awards=AwardHandlers(repo, ids),
+        dialogues=DialogueHandlers(repo, performance),
     )
 
 

@@ -16,6 +16,7 @@ from domain.evaluation import local_day
 from domain.rule_set import AwardKind, RuleSet, RuleSetSpec, in_force
 from domain.training import AdvancedTrainingOpportunity
 from projections import awards as views
+from projections.recommendations import advanced_opportunities
 from projections.sql import Reader
 from service.auth import Role
 from service.award_facts import nominee_facts, rule_sets_at
@@ -226,10 +227,4 @@ class AwardOpportunities:
 
     async def granted(self, employee_id: UUID) -> Sequence[AdvancedTrainingOpportunity]:
         """One opportunity per such award, from the day it was granted."""
-        found = await views.granted_opportunities(self.db, employee_id)
-        # The training rule compares with the UTC date of the enrolment, so give it a UTC date.
-        return [
-            AdvancedTrainingOpportunity(award_id=a.id, granted_on=a.decided_at.date())
-            for a in found
-            if a.decided_at is not None
-        ]
+        return await advanced_opportunities(self.db, employee_id)

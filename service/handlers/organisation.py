@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.employee import Employee, Registration
+from domain.employee import Employee, Registration, Superior
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
 from domain.values import EmploymentType, PositionKind, require_unit_code
@@ -38,12 +38,14 @@ class OrganisationHandlers:
     def _require_unit_scope(self, ctx: CommandContext, unit_code: str) -> None:
         require_unit_scope(ctx, unit_code)
 
-    async def register_unit(self, ctx: CommandContext, code: str, name: str) -> AppendResult:
-        """Register a unit (perangkat daerah): a city-wide act."""
+    async def register_unit(
+        self, ctx: CommandContext, code: str, name: str, sector: str | None = None
+    ) -> AppendResult:
+        """Register a unit (perangkat daerah), with the sector it serves: a city-wide act."""
         require_city_wide_hr(ctx, "registering a unit")
         if (done := await self.repo.replayed(ctx, "registerUnit")) is not None:
             return done
-        unit = Unit.register(code, name, ctx.now)
+        unit = Unit.register(code, name, ctx.now, sector)
         if await self.repo.load(unit.id, Unit) is not None:
             raise AlreadyExists(f"unit {unit.code} is already registered", field="code")
         return await self.repo.save(ctx, "registerUnit", unit, result={"code": unit.code})
@@ -83,9 +85,17 @@ class OrganisationHandlers:
         )
 
     async def transfer_employee(
-        self, ctx: CommandContext, nip: str, unit_code: str, expected_version: int | None
+        self,
+        ctx: CommandContext,
+        nip: str,
+        unit_code: str,
+        expected_version: int | None,
+        supervisor_nip: str | None = None,
     ) -> AppendResult:
-        """Move an employee to another registered unit."""
+        """Move an employee to another registered unit; the old supervision ends there.
+
+        A new supervisor, if named, must be an active employee of the new unit.
+        """
         ctx.require(*STAFF_ADMIN)
         if (done := await self.repo.replayed(ctx, "transferEmployee")) is not None:
             return done
@@ -93,7 +103,14 @@ class OrganisationHandlers:
         check_expected_version(employee, expected_version)
         self._require_unit_scope(ctx, employee.unit_code)
         target = await self._existing_unit(unit_code, "unitCode")
-        employee.transfer(target.code, ctx.now)
+        superior = None
+        if supervisor_nip is not None:
+            boss = await self._existing_employee(
+                supervisor_nip, "supervisorNip", missing_is_invalid=True
+            )
+            boss.require_active()
+            superior = Superior(boss.id, supervisor_nip.strip(), boss.unit_code)
+        employee.transfer(target.code, ctx.now, superior)
         return await self.repo.save(
             ctx,
             "transferEmployee",

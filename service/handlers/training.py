@@ -43,6 +43,8 @@ class PublishProgram:
     provider: str
     sector: str | None = None
     advanced: bool = False
+    # (name, expertise, institution) of each resource person (narasumber), as given.
+    resource_persons: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class TrainingHandlers:
             cmd.provider,
             cmd.sector,
             cmd.advanced,
+            cmd.resource_persons,
         )
         program = TrainingProgram.publish(details, ctx.now)
         if await self.repo.load(program.id, TrainingProgram) is not None:

@@ -4,20 +4,26 @@ a replay of the whole log from position 0 through the same folds."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.dialogue import DialogueEntry, DialogueKind
 from domain.errors import DomainError
+from domain.evaluation import local_day
+from domain.rating import Period
+from domain.training import TrainingKind
 from domain.values import EmploymentType, PositionKind
 from service.application import build_services, close_services
 from service.auth import Principal, Role
 from service.commands import CommandContext, NotAllowed
 from service.database import with_database
+from service.handlers.dialogues import RecordDialogue
 from service.handlers.organisation import RegisterEmployee
+from service.handlers.training import PublishProgram
 from service.projections_cli import verify_projections
 from service.settings import Settings
 
@@ -30,7 +36,13 @@ _OP = st.one_of(
     st.tuples(st.just("transfer"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("supervise"), st.integers(0, 5), st.integers(0, 5)),
     st.tuples(st.just("erase"), st.integers(0, 5)),
+    st.tuples(st.just("transfer_to"), st.integers(0, 5), st.integers(0, 2), st.integers(0, 5)),
+    st.tuples(st.just("dialogue"), st.integers(0, 5), st.integers(0, 5), st.integers(0, 3)),
+    st.tuples(st.just("program"), st.integers(0, 3), st.integers(0, 2)),
 )
+SECTORS = ["kesehatan", "pendidikan", None]
+# Dialogues belong to the current year's cycle and are held on its first day (never ahead).
+YEAR = local_day(datetime.now(UTC)).year
 
 
 async def _run(services: Any, op: tuple[Any, ...]) -> None:
@@ -56,10 +68,51 @@ async def _run(services: Any, op: tuple[Any, ...]) -> None:
             await handlers.transfer_employee(ctx, PEOPLE[op[1]], UNITS[op[2]], None)
         elif kind == "supervise":
             await handlers.assign_supervisor(ctx, PEOPLE[op[1]], PEOPLE[op[2]], None)
+        elif kind in _DEVELOPMENT:
+            await _DEVELOPMENT[kind](services, op)
         else:
             await services.privacy.erase_subject(ctx, PEOPLE[op[1]], "the subject's request")
     except (DomainError, NotAllowed):
         pass  # refused commands append nothing; the sequence goes on
+
+
+async def _transfer_to(services: Any, op: tuple[Any, ...]) -> None:
+    ctx = CommandContext(ADMIN, datetime.now(UTC))
+    await services.organisation.transfer_employee(
+        ctx, PEOPLE[op[1]], UNITS[op[2]], None, PEOPLE[op[3]]
+    )
+
+
+async def _dialogue(services: Any, op: tuple[Any, ...]) -> None:
+    """A dialogue by the person's supervisor (even op[2]) or by PEOPLE[op[2]] (often refused)."""
+    employee = await services.performance.employee(PEOPLE[op[1]])
+    boss = employee.supervisor_nip if op[2] % 2 == 0 else None
+    evaluator = Principal(boss or PEOPLE[op[2]], frozenset({Role.EVALUATOR}))
+    entry = DialogueEntry(
+        YEAR, Period.TRIWULAN_I, date(YEAR, 1, 1), list(DialogueKind)[op[3]], "catatan", ["aksi"]
+    )
+    await services.dialogues.record_dialogue(
+        CommandContext(evaluator, datetime.now(UTC)), RecordDialogue(PEOPLE[op[1]], entry)
+    )
+
+
+async def _program(services: Any, op: tuple[Any, ...]) -> None:
+    persons = tuple((f"Narasumber {i}", "keahlian", None) for i in range(op[1]))
+    program = PublishProgram(
+        f"P-{op[1]}-{op[2]}",
+        "Pelatihan",
+        TrainingKind.WORKSHOP,
+        "Pelayanan publik",
+        8,
+        "BPSDM",
+        SECTORS[op[2]],
+        advanced=op[1] == 3,
+        resource_persons=persons,
+    )
+    await services.training.publish_program(CommandContext(ADMIN, datetime.now(UTC)), program)
+
+
+_DEVELOPMENT = {"transfer_to": _transfer_to, "dialogue": _dialogue, "program": _program}
 
 
 @settings(
@@ -78,11 +131,12 @@ async def test_every_projection_built_in_batches_equals_a_replay_from_zero(
     try:
         services.projector.batch_size = batch
         ctx = CommandContext(ADMIN, datetime.now(UTC))
-        for code in UNITS:
-            await services.organisation.register_unit(ctx, code, f"Unit {code}")
+        for code, sector in zip(UNITS, SECTORS, strict=True):
+            await services.organisation.register_unit(ctx, code, f"Unit {code}", sector)
+        await services.performance.open_cycle(ctx, YEAR)
         for op in ops:
             await _run(services, op)
-            if op[0] == "transfer":
+            if op[0] in ("transfer", "transfer_to"):
                 await services.projector.catch_up()
         await services.projector.catch_up()
         assert await verify_projections(services) == []

@@ -1,0 +1,50 @@
+"""`Employee { recommendedTrainings }`: programmes for the employee's open development needs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from projections import catalogue
+from projections.directory import EmployeeView
+from projections.recommendations import recommended_trainings
+from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.training import TrainingProgramType
+
+
+@strawberry.type(name="TrainingRecommendation", description="A programme to take, and why.")
+class TrainingRecommendationType:
+    program: Annotated[TrainingProgramType, strawberry.lazy("schema.training")]
+    need: str = strawberry.field(description="The open development need it develops.")
+    reason: str
+
+
+@strawberry.type(name="EmployeeTraining")
+class EmployeeTrainingFields:
+    """The training fields of Employee (composed into it in schema/organisation.py)."""
+
+    view: strawberry.Private[EmployeeView]
+
+    @strawberry.field(
+        description="Active programmes for the open development needs, the unit's sector first;"
+        " without completed ones, advanced ones only with a granted opportunity. Advice for"
+        " now: read from the live views, also on employeeAsOf."
+    )
+    async def recommended_trainings(self, info: Info) -> list[TrainingRecommendationType]:
+        from schema.training import TrainingProgramType
+
+        db = info.context.services.pool
+        found = await recommended_trainings(db, self.view, info.context.now.date())
+        programs = await catalogue.programs_by_ids(db, [r.program_id for r in found])
+        return [
+            TrainingRecommendationType(
+                program=TrainingProgramType(view=programs[r.program_id]),
+                need=r.need,
+                reason=r.reason,
+            )
+            for r in found
+            if r.program_id in programs
+        ]

@@ -24,5 +24,11 @@ PERSONAL_FIELDS: Mapping[str, str] = MappingProxyType(
         "rationale": SUBJECT,
         "objection_reason": SUBJECT,
         "supervisor_nip": "supervisor_id",
+        # outcomes: the free text of public-service outcome events (ServiceStandard.Published /
+        # Revised `name`, declared above; ServiceDelivery, SatisfactionSurvey and
+        # ComplaintsReport `.Recorded` `source`). These streams concern a unit, not a person, so
+        # they have no subject and nothing in them is sealed; readers without the right see
+        # the free text masked.
+        "source": SUBJECT,
     }
 )

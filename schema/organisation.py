@@ -16,6 +16,7 @@ from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
 from schema.errors import MutationError
 from schema.mutations import run_command
+from schema.outcomes import UnitOutcomeFields
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from service.handlers.organisation import RegisterEmployee
 from service.records import AppendResult
@@ -28,7 +29,7 @@ PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 
 
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
-class UnitType(UnitPerformanceFields):
+class UnitType(UnitPerformanceFields, UnitOutcomeFields):
     code: str
     name: str
 

@@ -9,9 +9,11 @@ from schema.award_mutations import AwardMutation
 from schema.award_queries import AwardQuery
 from schema.history import HistoryQuery
 from schema.organisation import OrganisationMutation, OrganisationQuery
+from schema.outcome_mutations import OutcomeMutation
 from schema.performance import PerformanceQuery
 from schema.performance_mutations import PerformanceMutation
 from schema.privacy import PrivacyMutation
+from schema.programme_impact import ProgrammeImpactQuery
 from schema.subscriptions import Subscription
 from schema.training import TrainingQuery
 from schema.training_mutations import TrainingMutation
@@ -27,13 +29,19 @@ class Query(
     TrainingQuery,
     PerformanceQuery,
     AwardQuery,
+    ProgrammeImpactQuery,
 ):
     pass
 
 
 @strawberry.type(description="Every command of the service; each returns a result union.")
 class Mutation(
-    PrivacyMutation, OrganisationMutation, TrainingMutation, PerformanceMutation, AwardMutation
+    PrivacyMutation,
+    OrganisationMutation,
+    TrainingMutation,
+    PerformanceMutation,
+    AwardMutation,
+    OutcomeMutation,
 ):
     pass
 

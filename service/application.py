@@ -18,6 +18,7 @@ from service.default_rule_sets import ensure_default_rule_sets
 from service.eventstore import EventStore
 from service.handlers.awards import AwardHandlers, AwardOpportunities
 from service.handlers.organisation import OrganisationHandlers
+from service.handlers.outcomes import OutcomeHandlers
 from service.handlers.performance import PerformanceHandlers
 from service.handlers.performance_unit import UnitPerformanceHandlers
 from service.handlers.privacy import PrivacyHandlers
@@ -55,6 +56,7 @@ class Services:
     performance: PerformanceHandlers
     unit_performance: UnitPerformanceHandlers
     awards: AwardHandlers
+    outcomes: OutcomeHandlers
 
     _as_of_pool: asyncpg.Pool | None = None
 
@@ -123,6 +125,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         performance=performance,
         unit_performance=UnitPerformanceHandlers(repo, performance),
         awards=AwardHandlers(repo, ids),
+        outcomes=OutcomeHandlers(repo),
     )
 
 

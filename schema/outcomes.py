@@ -158,6 +158,7 @@ class ServicePeriodType:
         )
 
 
+@strawberry.type(name="UnitOutcomes")
 class UnitOutcomeFields:
     """The public-service outcome fields of Unit."""
 

@@ -101,6 +101,7 @@ async def test_standards_are_versioned_by_effective_date(services: Services) -> 
         (2, 3, date(2026, 7, 1)),
     ]
     row = await services.pool.fetchrow("SELECT standard_version, max_days FROM outcome_deliveries")
+    assert row is not None
     assert (row["standard_version"], row["max_days"]) == (2, 3)
 
 

@@ -4,7 +4,7 @@ a replay of the whole log from position 0 through the same folds."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -12,12 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
+from domain.service_outcomes import DeliveryFigures
+from domain.training import TrainingKind, completion_stream_id, program_stream_id
+from domain.training_completion import CompletionEntry
 from domain.values import EmploymentType, PositionKind
 from service.application import build_services, close_services
 from service.auth import Principal, Role
 from service.commands import CommandContext, NotAllowed
 from service.database import with_database
 from service.handlers.organisation import RegisterEmployee
+from service.handlers.outcomes import (
+    PublishStandard,
+    RecordComplaints,
+    RecordDelivery,
+    RecordSurvey,
+)
+from service.handlers.training import PublishProgram, RecordCompletion
 from service.projections_cli import verify_projections
 from service.settings import Settings
 
@@ -30,7 +40,51 @@ _OP = st.one_of(
     st.tuples(st.just("transfer"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("supervise"), st.integers(0, 5), st.integers(0, 5)),
     st.tuples(st.just("erase"), st.integers(0, 5)),
+    # outcomes: standards (versions by effective date), a period's figures, trainings
+    st.tuples(st.just("standard"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 9)),
+    st.tuples(st.just("delivery"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 12)),
+    st.tuples(st.just("survey"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 400)),
+    st.tuples(st.just("complaints"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 9)),
+    st.tuples(st.just("complete"), st.integers(0, 5), st.integers(0, 3)),
+    st.tuples(st.just("revoke"), st.integers(0, 3)),
 )
+
+
+def _quarter(i: int) -> tuple[date, date]:
+    start = date(2025, 1 + 3 * i, 1)
+    return start, (date(2025, 4 + 3 * i, 1) if i < 3 else date(2026, 1, 1)) - timedelta(days=1)
+
+
+async def _run_outcome(services: Any, ctx: CommandContext, op: tuple[Any, ...]) -> None:
+    kind = op[0]
+    unit = UNITS[op[1]] if kind in ("standard", "delivery", "survey", "complaints") else ""
+    if kind == "standard":
+        on = date(2024 + op[2], 1, 1)
+        await services.outcomes.publish_standard(
+            ctx, PublishStandard(unit, "LAYANAN", "Layanan", op[3], on)
+        )
+    elif kind == "delivery":
+        figures = DeliveryFigures(12, 10, op[3], 2.5, "sistem")
+        await services.outcomes.record_delivery(
+            ctx, RecordDelivery(unit, "LAYANAN", *_quarter(op[2]), figures)
+        )
+    elif kind == "survey":
+        scores = [1.0 + (op[3] % 7) * 0.5] * 9
+        await services.outcomes.record_survey(
+            ctx, RecordSurvey(unit, *_quarter(op[2]), 400, op[3], scores, "SKM")
+        )
+    elif kind == "complaints":
+        await services.outcomes.record_complaints(
+            ctx, RecordComplaints(unit, *_quarter(op[2]), 9, op[3], None, "SP4N-LAPOR!")
+        )
+    elif kind == "complete":
+        entry = CompletionEntry(date(2025, 6, 1), f"CERT-{op[2]}")
+        await services.training.record_completion(
+            ctx, RecordCompletion(PEOPLE[op[1]], str(program_stream_id("PROG-1")), entry)
+        )
+    else:
+        completion = completion_stream_id(f"CERT-{op[1]}")
+        await services.training.revoke_completion(ctx, str(completion), "invalid", None)
 
 
 async def _run(services: Any, op: tuple[Any, ...]) -> None:
@@ -56,8 +110,10 @@ async def _run(services: Any, op: tuple[Any, ...]) -> None:
             await handlers.transfer_employee(ctx, PEOPLE[op[1]], UNITS[op[2]], None)
         elif kind == "supervise":
             await handlers.assign_supervisor(ctx, PEOPLE[op[1]], PEOPLE[op[2]], None)
-        else:
+        elif kind == "erase":
             await services.privacy.erase_subject(ctx, PEOPLE[op[1]], "the subject's request")
+        else:
+            await _run_outcome(services, ctx, op)
     except (DomainError, NotAllowed):
         pass  # refused commands append nothing; the sequence goes on
 
@@ -80,6 +136,10 @@ async def test_every_projection_built_in_batches_equals_a_replay_from_zero(
         ctx = CommandContext(ADMIN, datetime.now(UTC))
         for code in UNITS:
             await services.organisation.register_unit(ctx, code, f"Unit {code}")
+        await services.training.publish_program(
+            ctx,
+            PublishProgram("PROG-1", "Pelatihan", TrainingKind.PELATIHAN, "Perizinan", 8, "BPSDM"),
+        )
         for op in ops:
             await _run(services, op)
             if op[0] == "transfer":

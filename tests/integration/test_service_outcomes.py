@@ -12,12 +12,14 @@ from projections.service_outcome_reads import outcomes_of_year, standards
 from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext, NotAllowed
+from service.demo_outcomes import seed_outcomes
 from service.handlers.outcomes import (
     PublishStandard,
     RecordComplaints,
     RecordDelivery,
     RecordSurvey,
 )
+from service.projections_cli import verify_projections
 
 HR = Principal("hr-1", frozenset({Role.HR}))
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -148,3 +150,18 @@ async def test_a_unit_limited_hr_records_only_for_its_own_unit(services: Service
         await services.outcomes.record_delivery(
             _ctx(), RecordDelivery("NOWHERE", "NIB", *Q1, DeliveryFigures(1, 1, 1, None, "x"))
         )
+
+
+async def test_the_demo_city_records_dpmptsp_improving_through_each_year(
+    services: Services,
+) -> None:
+    await services.organisation.register_unit(_ctx(), "DPMPTSP", "DPMPTSP")
+    appended = await seed_outcomes(services, 2024, 2025, seed=7)
+    assert appended == 1 + 2 * 4 * 3
+    await services.projector.catch_up()
+    for year in (2024, 2025):
+        periods = await outcomes_of_year(services.pool, "DPMPTSP", year)
+        rates = [p.within_standard_rate or 0.0 for p in periods]
+        assert len(periods) == 4 and rates == sorted(rates) and rates[0] > 0.5
+        assert all(p.survey and p.complaints for p in periods)
+    assert await verify_projections(services) == []

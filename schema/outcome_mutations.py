@@ -34,6 +34,9 @@ class PublishServiceStandardInput:
     name: str
     max_days: int
     effective_from: date
+    expected_version: int | None = strawberry.field(
+        default=None, description="When versioning an existing standard: its stream version."
+    )
     idempotency_key: str | None = None
 
 
@@ -132,7 +135,12 @@ class OutcomeMutation:
         self, info: Info, input: PublishServiceStandardInput
     ) -> PublishServiceStandardResult:
         command = PublishStandard(
-            input.unit_code, input.service_code, input.name, input.max_days, input.effective_from
+            input.unit_code,
+            input.service_code,
+            input.name,
+            input.max_days,
+            input.effective_from,
+            input.expected_version,
         )
         handlers = info.context.services.outcomes
         outcome = await run_command(

@@ -26,7 +26,7 @@ from domain.service_outcomes import (
     standard_stream_id,
 )
 from domain.values import require_unit_code
-from service.commands import CommandContext, Repository
+from service.commands import CommandContext, Repository, check_expected_version
 from service.handlers.performance import STAFF_ADMIN, require_unit_scope
 from service.records import AppendResult, VersionConflictError
 
@@ -40,6 +40,7 @@ class PublishStandard:
     name: str
     max_days: int
     effective_from: date
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class OutcomeHandlers:
                 unit, service, cmd.name, cmd.max_days, cmd.effective_from, ctx.now
             )
         else:
+            check_expected_version(standard, cmd.expected_version)
             standard.revise(cmd.name, cmd.max_days, cmd.effective_from, ctx.now)
         result = {"unit_code": unit, "service_code": service}
         return await self._save(ctx, "publishServiceStandard", standard, result, "serviceCode")

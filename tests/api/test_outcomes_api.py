@@ -11,11 +11,13 @@ from service.application import Services
 from tests.api.outcomes_story import (
     AS_EXPECTED,
     BELOW,
+    COMPLAINTS,
     DELIVERY,
     NEED,
     Q1,
     Q2,
     STAFF,
+    STANDARD,
     SURVEY,
     Story,
 )
@@ -160,3 +162,34 @@ async def test_refused_outcomes_name_the_field_and_append_nothing(
     body = await gql(client, DELIVERY, {"input": delivery | {"completed": 9}}, limited)
     assert body["data"]["recordServiceDelivery"]["__typename"] == "NotAuthorized"
     assert await services.store.head() == head
+
+
+async def test_a_retry_with_the_same_key_returns_the_first_answer_and_a_stale_version_conflicts(
+    client: httpx.AsyncClient, tokens: Tokens, services: Services
+) -> None:
+    story = Story(client, tokens)
+    await story.staff_and_plans()
+    await story.service()
+    complaints = {
+        "unitCode": "DPMPTSP",
+        **Q2,
+        "received": 5,
+        "resolved": 5,
+        "source": "SP4N-LAPOR!",
+        "idempotencyKey": "lapor-2026-q2",
+    }
+    first = await gql(client, COMPLAINTS, {"input": complaints}, story.hr)
+    head = await services.store.head()
+    again = await gql(client, COMPLAINTS, {"input": complaints}, story.hr)
+    assert again == first and await services.store.head() == head
+    revised = {
+        "unitCode": "DPMPTSP",
+        "serviceCode": "NIB",
+        "name": "Izin usaha (NIB)",
+        "maxDays": 3,
+        "effectiveFrom": "2026-07-01",
+    }
+    stale = await gql(client, STANDARD, {"input": revised | {"expectedVersion": 0}}, story.hr)
+    assert stale["data"]["publishServiceStandard"]["__typename"] == "VersionConflict"
+    ok = await gql(client, STANDARD, {"input": revised | {"expectedVersion": 1}}, story.hr)
+    assert ok["data"]["publishServiceStandard"]["standard"]["version"] == 2

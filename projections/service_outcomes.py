@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from domain.service_outcomes import (
-    ComplaintsReport,
-    SatisfactionSurvey,
-    ServiceDelivery,
-    ServiceStandard,
-)
+from domain.service_outcomes import ComplaintsReport, SatisfactionSurvey, ServiceDelivery
+from domain.service_standard import ServiceStandard
 from projections.engine import Changes, Fact, Row, RowRef, Table
 
 STANDARDS = Table(

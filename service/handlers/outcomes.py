@@ -21,10 +21,8 @@ from domain.service_outcomes import (
     ReportingPeriod,
     SatisfactionSurvey,
     ServiceDelivery,
-    ServiceStandard,
-    require_service_code,
-    standard_stream_id,
 )
+from domain.service_standard import ServiceStandard, require_service_code, standard_stream_id
 from domain.values import require_unit_code
 from service.commands import CommandContext, Repository, check_expected_version
 from service.handlers.performance import STAFF_ADMIN, require_unit_scope

@@ -1,8 +1,8 @@
 """Programme impact: association, never causation.
 
-Of the employees whose development need of one period was closed by a completed training
-before their next final evaluation, how many improved their predicate in that evaluation,
-against those whose need stayed open until then."""
+Of the employees whose development need of one period of the year was closed by a completed
+training before their next final evaluation, how many improved their predicate in that
+evaluation, against those whose needs stayed open until then."""
 
 from __future__ import annotations
 
@@ -50,30 +50,38 @@ def _improved(before: FinalEvaluation, after: FinalEvaluation) -> bool:
     return Predicate(after.predicate).rank > Predicate(before.predicate).rank
 
 
-def _first_with_needs(
+def _pair(
     ordered: Sequence[FinalEvaluation], year: int, unit_code: str | None
-) -> int | None:
-    for i, e in enumerate(ordered):
-        if e.year == year and e.needs and unit_code in (None, e.unit_code):
-            return i
-    return None
+) -> tuple[bool, FinalEvaluation, FinalEvaluation] | None:
+    """(closed?, the evaluation whose need counts, the next final evaluation), if any."""
+    candidates = [
+        i
+        for i, e in enumerate(ordered[:-1])
+        if e.year == year and e.needs and unit_code in (None, e.unit_code)
+    ]
+    for i in candidates:
+        if ordered[i].closed_before(ordered[i + 1].position):
+            return True, ordered[i], ordered[i + 1]
+    if not candidates:
+        return None
+    return False, ordered[candidates[0]], ordered[candidates[0] + 1]
 
 
 def cohorts(
     employees: Iterable[Sequence[FinalEvaluation]], year: int, unit_code: str | None = None
 ) -> tuple[Cohort, Cohort]:
-    """Each employee counts once, by their first evaluation of the year that named needs.
-
-    An employee without a later final evaluation is not counted (nothing to compare yet)."""
+    """Each employee counts once. In the closed cohort by the first evaluation of the year whose
+    need a training closed before the next final evaluation; otherwise in the open cohort by
+    their first evaluation of the year that named needs. Improvement is judged in the next
+    final evaluation; an employee without one is not counted (nothing to compare yet)."""
     closed = [0, 0]
     stayed = [0, 0]
     for evaluations in employees:
-        ordered = sorted(evaluations, key=lambda e: (e.year, e.period_rank))
-        first = _first_with_needs(ordered, year, unit_code)
-        if first is None or first + 1 >= len(ordered):
+        found = _pair(sorted(evaluations, key=lambda e: (e.year, e.period_rank)), year, unit_code)
+        if found is None:
             continue
-        need, following = ordered[first], ordered[first + 1]
-        group = closed if need.closed_before(following.position) else stayed
+        was_closed, need, following = found
+        group = closed if was_closed else stayed
         group[0] += 1
         group[1] += 1 if _improved(need, following) else 0
     return Cohort(CLOSED_BY_TRAINING, *closed), Cohort(STAYED_OPEN, *stayed)

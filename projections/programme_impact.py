@@ -149,12 +149,17 @@ def _final(entry: Mapping[str, Any]) -> FinalEvaluation:
     )
 
 
-async def evaluation_histories(db: Reader, year: int) -> list[list[FinalEvaluation]]:
-    """The final evaluations of every employee evaluated in the year (and what followed)."""
+async def evaluation_histories(
+    db: Reader, year: int, unit_code: str | None = None
+) -> list[list[FinalEvaluation]]:
+    """The final evaluations of every employee with needs in the year (of the unit, if named)."""
     rows = await db.fetch(
         f"SELECT evaluations FROM {IMPACT_EMPLOYEES.name} WHERE EXISTS (SELECT 1 FROM"
-        " jsonb_each(evaluations) e WHERE (e.value->>'year')::int = $1)",
+        " jsonb_each(evaluations) e WHERE (e.value->>'year')::int = $1"
+        " AND e.value->'needs' <> '{}'::jsonb"
+        " AND ($2::text IS NULL OR e.value->>'unit' = $2))",
         year,
+        unit_code,
     )
     return [[_final(e) for e in r["evaluations"].values()] for r in rows]
 

@@ -52,7 +52,7 @@ async def _unit_impact(db: Reader, code: str, year: int, completions: int) -> Un
 
 async def programme_impact(db: Reader, year: int, unit_code: str | None) -> ProgrammeImpact:
     """Cohorts of the year (of one unit, if named) and the unit rows (one, or every unit)."""
-    histories = await evaluation_histories(db, year)
+    histories = await evaluation_histories(db, year, unit_code)
     completions = await completions_by_unit(db, year)
     codes = [unit_code] if unit_code else [u.code for u in await all_units(db)]
     units = [await _unit_impact(db, c, year, completions.get(c, 0)) for c in codes]

@@ -63,6 +63,17 @@ def test_no_next_evaluation_other_years_and_other_units_are_left_out() -> None:
     assert cohorts(people, 2026)[0] == Cohort(CLOSED_BY_TRAINING, 1, 0)
 
 
+def test_a_later_need_closed_in_time_puts_the_employee_in_the_closed_cohort() -> None:
+    # The need of TRIWULAN_I is named again in TRIWULAN_II, and the training closes that one
+    # before TRIWULAN_III: the pair compared is TRIWULAN_II -> TRIWULAN_III.
+    person = [
+        _evaluation(1, "BAIK", 10, {"Perizinan": None}),
+        _evaluation(2, "BUTUH_PERBAIKAN", 20, {"Perizinan": 25}),
+        _evaluation(3, "BAIK", 30),
+    ]
+    assert cohorts([person], 2026) == (Cohort(CLOSED_BY_TRAINING, 1, 1), Cohort(STAYED_OPEN, 0, 0))
+
+
 def test_change_is_last_minus_first_of_the_values_present() -> None:
     assert change([0.6, None, 0.85]) == 0.85 - 0.6
     assert change([None, 87.5]) is None

@@ -27,8 +27,8 @@ PERSONAL_FIELDS: Mapping[str, str] = MappingProxyType(
         # outcomes: the free text of public-service outcome events (ServiceStandard.Published /
         # Revised `name`, declared above; ServiceDelivery, SatisfactionSurvey and
         # ComplaintsReport `.Recorded` `source`). These streams concern a unit, not a person, so
-        # they have no subject and nothing in them is sealed; readers without the right see
-        # the free text masked.
+        # they have no subject and nothing in them is sealed; declared as free text all the
+        # same, for whatever masks free text by role.
         "source": SUBJECT,
     }
 )

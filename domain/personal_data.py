@@ -175,6 +175,15 @@ EVENT_FIELDS: Mapping[str, Fields] = MappingProxyType(
         "PerformanceDialogueRecorded": Fields(
             free_text=("notes", "agreed_actions"), public=("unit_code", "period", "kind")
         ),
+        # Public-service outcomes concern a unit, not a person: the service's name and the
+        # source system of the figures are public facts.
+        "ServiceStandardPublished": Fields(public=("unit_code", "service_code", "name")),
+        "ServiceStandardRevised": Fields(public=("unit_code", "service_code", "name")),
+        "ServiceDeliveryRecorded": Fields(public=("unit_code", "service_code", "source")),
+        "SatisfactionSurveyRecorded": Fields(
+            public=("unit_code", "element_scores", "ikm", "grade", "source")
+        ),
+        "ComplaintsReportRecorded": Fields(public=("unit_code", "source")),
     }
 )
 """Every event type's string fields by kind; add an entry with every new event type."""

@@ -9,6 +9,8 @@ from projections.directory import DirectoryProjection
 from projections.engine import Projection
 from projections.jp_ledger import JpLedgerProjection
 from projections.performance import PerformanceProjection
+from projections.programme_impact import ProgrammeImpactProjection
+from projections.service_outcomes import ServiceOutcomesProjection
 from projections.unit_view import UnitViewProjection
 
 
@@ -22,4 +24,6 @@ def all_projections() -> list[Projection]:
         UnitViewProjection(),
         AwardsProjection(),
         DialogueProjection(),
+        ServiceOutcomesProjection(),
+        ProgrammeImpactProjection(),
     ]

@@ -18,6 +18,7 @@ from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_curso
 from schema.dialogues import EmployeeDialogueFields
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
+from schema.outcomes import UnitOutcomeFields
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from schema.training_recommendations import EmployeeTrainingFields
 from service.handlers.organisation import RegisterEmployee
@@ -30,7 +31,7 @@ PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 
 
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
-class UnitType(UnitPerformanceFields):
+class UnitType(UnitPerformanceFields, UnitOutcomeFields):
     code: str
     name: str
     sector: str | None = strawberry.field(

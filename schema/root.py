@@ -10,9 +10,11 @@ from schema.award_queries import AwardQuery
 from schema.dialogues import DialogueMutation
 from schema.history import HistoryQuery
 from schema.organisation import OrganisationMutation, OrganisationQuery
+from schema.outcome_mutations import OutcomeMutation
 from schema.performance import PerformanceQuery
 from schema.performance_mutations import PerformanceMutation
 from schema.privacy import PrivacyMutation
+from schema.programme_impact import ProgrammeImpactQuery
 from schema.subscriptions import Subscription
 from schema.training import TrainingQuery
 from schema.training_mutations import TrainingMutation
@@ -28,6 +30,7 @@ class Query(
     TrainingQuery,
     PerformanceQuery,
     AwardQuery,
+    ProgrammeImpactQuery,
 ):
     pass
 
@@ -40,6 +43,7 @@ class Mutation(
     PerformanceMutation,
     AwardMutation,
     DialogueMutation,
+    OutcomeMutation,
 ):
     pass
 

@@ -20,6 +20,7 @@ from service.eventstore import EventStore
 from service.handlers.awards import AwardHandlers, AwardOpportunities
 from service.handlers.dialogues import DialogueHandlers
 from service.handlers.organisation import OrganisationHandlers
+from service.handlers.outcomes import OutcomeHandlers
 from service.handlers.performance import PerformanceHandlers
 from service.handlers.performance_unit import UnitPerformanceHandlers
 from service.handlers.privacy import PrivacyHandlers
@@ -58,6 +59,7 @@ class Services:
     unit_performance: UnitPerformanceHandlers
     awards: AwardHandlers
     dialogues: DialogueHandlers
+    outcomes: OutcomeHandlers
 
     _as_of_pool: asyncpg.Pool | None = None
     _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -129,6 +131,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         unit_performance=UnitPerformanceHandlers(repo, performance),
         awards=AwardHandlers(repo, ids),
         dialogues=DialogueHandlers(repo, performance),
+        outcomes=OutcomeHandlers(repo),
     )
 
 

@@ -33,6 +33,7 @@ from service.demo_city import (
     generate_city,
 )
 from service.demo_city import organisation_predicate as fitting_predicate
+from service.demo_outcomes import seed_outcomes
 from service.handlers.organisation import RegisterEmployee
 from service.handlers.performance import SubmitEvaluation
 from service.handlers.training import PublishProgram, RecordCompletion
@@ -328,5 +329,9 @@ async def seed_demo(
     await seeder.organisation(first_year)
     for year in range(first_year, last_year + 1):
         await seeder.year(year)
+    if "DPMPTSP" in city.units:
+        tick(
+            await seed_outcomes(services, first_year, last_year, seed), await services.store.head()
+        )
     await services.projector.catch_up()
     return city

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,19 +11,20 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from service.application import running
+from service.application import Services, running
 from service.importer import ImportReport, import_employees
+from service.outcome_import import import_service_deliveries, import_surveys
 from service.settings import Settings
 
 import_app = typer.Typer(help="Import records from files.", no_args_is_help=True)
 console = Console(stderr=True)
 
 
-@import_app.command("employees")
-def employees(
-    file: Annotated[Path, typer.Argument(help="SIASN-style CSV (columns in README).", exists=True)],
-) -> None:
-    """Register the employees of a CSV; exit 1 if any row was refused (the others still count)."""
+Importer = Callable[[Services, str, Callable[[int], None]], Awaitable[ImportReport]]
+
+
+def _run_import(file: Path, importer: Importer, done: str) -> None:
+    """Import a file with a progress bar; print each refused row; exit 1 if any was refused."""
     text = file.read_text(encoding="utf-8-sig")
     lines = max(text.count("\n"), 1)
 
@@ -30,8 +32,8 @@ def employees(
         async with running(Settings.from_env(), run_projector=False) as services:
             with Progress(console=console) as bar:
                 task = bar.add_task("importing", total=lines)
-                report = await import_employees(
-                    services.organisation, text, lambda line: bar.update(task, completed=line)
+                report = await importer(
+                    services, text, lambda line: bar.update(task, completed=line)
                 )
             await services.projector.catch_up()
             return report
@@ -40,8 +42,40 @@ def employees(
     for line, reason in report.errors:
         console.print(f"line {line}: {reason}")
     console.print(
-        f"registered {report.registered}, already there {report.unchanged},"
+        f"{done} {report.registered}, already there {report.unchanged},"
         f" refused {len(report.errors)}"
     )
     if report.errors:
         raise typer.Exit(1)
+
+
+@import_app.command("employees")
+def employees(
+    file: Annotated[Path, typer.Argument(help="SIASN-style CSV (columns in README).", exists=True)],
+) -> None:
+    """Register the employees of a CSV; exit 1 if any row was refused (the others still count)."""
+    _run_import(
+        file, lambda s, text, tick: import_employees(s.organisation, text, tick), "registered"
+    )
+
+
+@import_app.command("service-deliveries")
+def service_deliveries(
+    file: Annotated[
+        Path, typer.Argument(help="Delivery figures CSV (columns in README).", exists=True)
+    ],
+) -> None:
+    """Record each row's service delivery of a period; exit 1 if any row was refused."""
+    _run_import(
+        file, lambda s, text, tick: import_service_deliveries(s.outcomes, text, tick), "recorded"
+    )
+
+
+@import_app.command("surveys")
+def surveys(
+    file: Annotated[
+        Path, typer.Argument(help="Satisfaction survey CSV (columns in README).", exists=True)
+    ],
+) -> None:
+    """Record each row's satisfaction survey (the IKM is computed); exit 1 if any was refused."""
+    _run_import(file, lambda s, text, tick: import_surveys(s.outcomes, text, tick), "recorded")

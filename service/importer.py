@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,7 +20,7 @@ from domain.values import EmploymentType, PositionKind
 from service.auth import Principal, Role
 from service.commands import CommandContext, NotAllowed
 from service.handlers.organisation import OrganisationHandlers, RegisterEmployee
-from service.records import VersionConflictError
+from service.records import AppendResult, VersionConflictError
 
 COLUMNS = ("NIP", "NAMA", "JENIS_ASN", "KODE_UNIT", "JENIS_JABATAN", "JABATAN")
 IMPORTER = Principal(sub="kinerja-import", roles=frozenset({Role.ADMIN}))
@@ -35,7 +35,7 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;") if text else csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip().upper() for h in reader.fieldnames or []]
@@ -66,15 +66,22 @@ def _command(row: dict[str, str]) -> RegisterEmployee:
     )
 
 
-async def import_employees(
-    handlers: OrganisationHandlers,
+Run = Callable[[CommandContext, dict[str, str]], Awaitable[AppendResult]]
+IMPORT_ERRORS = (DomainError, ValueError, NotAllowed, VersionConflictError)
+
+
+async def import_rows(
     text: str,
+    columns: Sequence[str],
+    run: Run,
     progress: Callable[[int], None] = lambda line: None,
 ) -> ImportReport:
-    """Register every good row; report every bad one with its line number and reason."""
+    """Run every good row through its handler; report every bad one by line number and reason.
+
+    Each row's idempotency key is derived from its content, so the same file imports once."""
     report = ImportReport()
-    header, rows = _rows(text)
-    missing = [c for c in COLUMNS if c not in header]
+    header, rows = csv_rows(text)
+    missing = [c for c in columns if c not in header]
     if missing:
         report.errors.append((1, f"missing columns: {', '.join(missing)}"))
         return report
@@ -82,8 +89,8 @@ async def import_employees(
         key = "import:" + hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()
         ctx = CommandContext(IMPORTER, datetime.now(UTC), idempotency_key=key)
         try:
-            result = await handlers.register_employee(ctx, _command(row))
-        except (DomainError, ValueError, NotAllowed, VersionConflictError) as error:
+            result = await run(ctx, row)
+        except IMPORT_ERRORS as error:
             report.errors.append((line, getattr(error, "message", None) or str(error)))
         else:
             if result.replayed:
@@ -92,3 +99,14 @@ async def import_employees(
                 report.registered += 1
         progress(line)
     return report
+
+
+async def import_employees(
+    handlers: OrganisationHandlers,
+    text: str,
+    progress: Callable[[int], None] = lambda line: None,
+) -> ImportReport:
+    """Register every good row; report every bad one with its line number and reason."""
+    return await import_rows(
+        text, COLUMNS, lambda ctx, row: handlers.register_employee(ctx, _command(row)), progress
+    )

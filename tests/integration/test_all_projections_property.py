@@ -4,7 +4,7 @@ a replay of the whole log from position 0 through the same folds."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -15,7 +15,9 @@ from domain.dialogue import DialogueEntry, DialogueKind
 from domain.errors import DomainError
 from domain.evaluation import local_day
 from domain.rating import Period
-from domain.training import TrainingKind
+from domain.service_outcomes import DeliveryFigures
+from domain.training import TrainingKind, completion_stream_id, program_stream_id
+from domain.training_completion import CompletionEntry
 from domain.values import EmploymentType, PositionKind
 from service.application import build_services, close_services
 from service.auth import Principal, Role
@@ -23,7 +25,13 @@ from service.commands import CommandContext, NotAllowed
 from service.database import with_database
 from service.handlers.dialogues import RecordDialogue
 from service.handlers.organisation import RegisterEmployee
-from service.handlers.training import PublishProgram
+from service.handlers.outcomes import (
+    PublishStandard,
+    RecordComplaints,
+    RecordDelivery,
+    RecordSurvey,
+)
+from service.handlers.training import PublishProgram, RecordCompletion
 from service.projections_cli import verify_projections
 from service.settings import Settings
 
@@ -39,10 +47,54 @@ _OP = st.one_of(
     st.tuples(st.just("transfer_to"), st.integers(0, 5), st.integers(0, 2), st.integers(0, 5)),
     st.tuples(st.just("dialogue"), st.integers(0, 5), st.integers(0, 5), st.integers(0, 3)),
     st.tuples(st.just("program"), st.integers(0, 3), st.integers(0, 2)),
+    # outcomes: standards (versions by effective date), a period's figures, trainings
+    st.tuples(st.just("standard"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 9)),
+    st.tuples(st.just("delivery"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 12)),
+    st.tuples(st.just("survey"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 400)),
+    st.tuples(st.just("complaints"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 9)),
+    st.tuples(st.just("complete"), st.integers(0, 5), st.integers(0, 3)),
+    st.tuples(st.just("revoke"), st.integers(0, 3)),
 )
 SECTORS = ["kesehatan", "pendidikan", None]
 # Dialogues belong to the current year's cycle and are held on its first day (never ahead).
 YEAR = local_day(datetime.now(UTC)).year
+
+
+def _quarter(i: int) -> tuple[date, date]:
+    start = date(2025, 1 + 3 * i, 1)
+    return start, (date(2025, 4 + 3 * i, 1) if i < 3 else date(2026, 1, 1)) - timedelta(days=1)
+
+
+async def _run_outcome(services: Any, ctx: CommandContext, op: tuple[Any, ...]) -> None:
+    kind = op[0]
+    unit = UNITS[op[1]] if kind in ("standard", "delivery", "survey", "complaints") else ""
+    if kind == "standard":
+        on = date(2024 + op[2], 1, 1)
+        await services.outcomes.publish_standard(
+            ctx, PublishStandard(unit, "LAYANAN", "Layanan", op[3], on)
+        )
+    elif kind == "delivery":
+        figures = DeliveryFigures(12, 10, op[3], 2.5, "sistem")
+        await services.outcomes.record_delivery(
+            ctx, RecordDelivery(unit, "LAYANAN", *_quarter(op[2]), figures)
+        )
+    elif kind == "survey":
+        scores = [1.0 + (op[3] % 7) * 0.5] * 9
+        await services.outcomes.record_survey(
+            ctx, RecordSurvey(unit, *_quarter(op[2]), 400, op[3], scores, "SKM")
+        )
+    elif kind == "complaints":
+        await services.outcomes.record_complaints(
+            ctx, RecordComplaints(unit, *_quarter(op[2]), 9, op[3], None, "SP4N-LAPOR!")
+        )
+    elif kind == "complete":
+        entry = CompletionEntry(date(2025, 6, 1), f"CERT-{op[2]}")
+        await services.training.record_completion(
+            ctx, RecordCompletion(PEOPLE[op[1]], str(program_stream_id("PROG-1")), entry)
+        )
+    else:
+        completion = completion_stream_id(f"CERT-{op[1]}")
+        await services.training.revoke_completion(ctx, str(completion), "invalid", None)
 
 
 async def _run(services: Any, op: tuple[Any, ...]) -> None:
@@ -70,8 +122,10 @@ async def _run(services: Any, op: tuple[Any, ...]) -> None:
             await handlers.assign_supervisor(ctx, PEOPLE[op[1]], PEOPLE[op[2]], None)
         elif kind in _DEVELOPMENT:
             await _DEVELOPMENT[kind](services, op)
-        else:
+        elif kind == "erase":
             await services.privacy.erase_subject(ctx, PEOPLE[op[1]], "the subject's request")
+        else:
+            await _run_outcome(services, ctx, op)
     except (DomainError, NotAllowed):
         pass  # refused commands append nothing; the sequence goes on
 
@@ -134,6 +188,10 @@ async def test_every_projection_built_in_batches_equals_a_replay_from_zero(
         for code, sector in zip(UNITS, SECTORS, strict=True):
             await services.organisation.register_unit(ctx, code, f"Unit {code}", sector)
         await services.performance.open_cycle(ctx, YEAR)
+        await services.training.publish_program(
+            ctx,
+            PublishProgram("PROG-1", "Pelatihan", TrainingKind.PELATIHAN, "Perizinan", 8, "BPSDM"),
+        )
         for op in ops:
             await _run(services, op)
             if op[0] in ("transfer", "transfer_to"):

@@ -1,0 +1,177 @@
+"""Public-service outcomes: the types of standards, deliveries, surveys and complaints, and the
+Unit fields that show them next to the unit's performance (composed in schema/organisation.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.cycle import require_year
+from domain.errors import InvalidValue
+from domain.satisfaction import IkmGrade
+from domain.values import require_unit_code
+from projections.service_outcome_reads import (
+    ComplaintsView,
+    DeliveryView,
+    PeriodOutcomes,
+    StandardView,
+    SurveyView,
+    outcomes_of_year,
+    standards,
+)
+from schema.context import STAFF_AND_PARTNERS, Info
+
+IkmGradeEnum = strawberry.enum(
+    IkmGrade,
+    description="IKM grade: A 88.31-100 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang"
+    " Baik, D 25.00-64.99 Tidak Baik.",
+)
+
+
+def checked_year(year: int) -> int:
+    """A year the programme holds (2000-2100), or a BAD_USER_INPUT error."""
+    try:
+        return require_year(year)
+    except InvalidValue as error:
+        raise GraphQLError(error.message, extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+def checked_unit_code(code: str) -> str:
+    """A well-formed unit code, or a BAD_USER_INPUT error."""
+    try:
+        return require_unit_code(code, "unitCode")
+    except InvalidValue as error:
+        raise GraphQLError(error.message, extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+@strawberry.type(name="ServiceStandard", description="One version of a unit's service standard.")
+class ServiceStandardType:
+    service_code: str
+    name: str
+    max_days: int = strawberry.field(description="Maximum processing time in days.")
+    version: int
+    effective_from: date
+
+    @classmethod
+    def of(cls, v: StandardView) -> ServiceStandardType:
+        return cls(
+            service_code=v.service_code,
+            name=v.name,
+            max_days=v.max_days,
+            version=v.version,
+            effective_from=v.effective_from,
+        )
+
+
+@strawberry.type(name="ServiceDelivery", description="One service's figures in one period.")
+class ServiceDeliveryType:
+    service_code: str
+    requests: int
+    completed: int
+    completed_within_standard: int
+    within_standard_rate: float | None = strawberry.field(
+        description="completedWithinStandard / completed (0..1); null when nothing completed."
+    )
+    median_days: float | None
+
+    @classmethod
+    def of(cls, v: DeliveryView) -> ServiceDeliveryType:
+        rate = v.within_standard_rate
+        return cls(
+            service_code=v.service_code,
+            requests=v.requests,
+            completed=v.completed,
+            completed_within_standard=v.completed_within_standard,
+            within_standard_rate=None if rate is None else round(rate, 4),
+            median_days=v.median_days,
+        )
+
+
+@strawberry.type(
+    name="SatisfactionSurvey", description="A survey (PermenPAN-RB 14/2017) and its IKM."
+)
+class SatisfactionSurveyType:
+    ikm: float = strawberry.field(description="(mean of the nine NRR) x 25, two decimals.")
+    grade: IkmGradeEnum  # type: ignore[valid-type]
+    respondents: int
+    required_sample: int = strawberry.field(description="Krejcie-Morgan, for the population.")
+    sample_sufficient: bool = strawberry.field(description="false: fewer than required (flag).")
+
+    @classmethod
+    def of(cls, v: SurveyView) -> SatisfactionSurveyType:
+        return cls(
+            ikm=float(v.ikm),
+            grade=IkmGrade(v.grade),
+            respondents=v.respondents,
+            required_sample=v.required_sample,
+            sample_sufficient=v.sample_sufficient,
+        )
+
+
+@strawberry.type(name="Complaints", description="A period's complaints (SP4N-LAPOR! or own).")
+class ComplaintsType:
+    received: int
+    resolved: int
+    resolution_rate: float | None = strawberry.field(
+        description="resolved / received (0..1); null when none received."
+    )
+    median_resolution_days: float | None
+
+    @classmethod
+    def of(cls, v: ComplaintsView) -> ComplaintsType:
+        rate = v.resolution_rate
+        return cls(
+            received=v.received,
+            resolved=v.resolved,
+            resolution_rate=None if rate is None else round(rate, 4),
+            median_resolution_days=v.median_resolution_days,
+        )
+
+
+@strawberry.type(name="ServicePeriod", description="What a unit recorded for one period.")
+class ServicePeriodType:
+    period_start: date
+    period_end: date
+    ikm: float | None
+    grade: IkmGradeEnum | None  # type: ignore[valid-type]
+    respondents: int | None
+    required_sample: int | None
+    sample_sufficient: bool | None
+    deliveries: list[ServiceDeliveryType]
+    complaints: ComplaintsType | None
+
+    @classmethod
+    def of(cls, p: PeriodOutcomes) -> ServicePeriodType:
+        survey = SatisfactionSurveyType.of(p.survey) if p.survey else None
+        return cls(
+            period_start=p.period_start,
+            period_end=p.period_end,
+            ikm=survey.ikm if survey else None,
+            grade=survey.grade if survey else None,
+            respondents=survey.respondents if survey else None,
+            required_sample=survey.required_sample if survey else None,
+            sample_sufficient=survey.sample_sufficient if survey else None,
+            deliveries=[ServiceDeliveryType.of(d) for d in p.deliveries],
+            complaints=ComplaintsType.of(p.complaints) if p.complaints else None,
+        )
+
+
+@strawberry.type(name="UnitOutcomes")
+class UnitOutcomeFields:
+    """The public-service outcome fields of Unit."""
+
+    code: str
+
+    @strawberry.field(description="Every version of the unit's service standards.")
+    async def service_standards(self, info: Info) -> list[ServiceStandardType]:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        found = await standards(info.context.services.pool, self.code)
+        return [ServiceStandardType.of(v) for v in found]
+
+    @strawberry.field(description="Per period starting in the year: IKM, deliveries, complaints.")
+    async def service_outcomes(self, info: Info, year: int) -> list[ServicePeriodType]:
+        info.context.reader(*STAFF_AND_PARTNERS)
+        found = await outcomes_of_year(info.context.services.pool, self.code, checked_year(year))
+        return [ServicePeriodType.of(p) for p in found]

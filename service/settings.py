@@ -55,6 +55,12 @@ class Settings:
     allow_list_file: Path | None
     min_position_timeout: float
     default_rule_sets: bool = True
+    # privilege:
+    owner_database_url: str | None = None
+    service_role: str = "kinerja_service"
+    service_password: str | None = None
+    kek_file: Path | None = None
+    checkpoint_dir: Path = Path("var/checkpoints")
 
     @property
     def production(self) -> bool:
@@ -98,4 +104,12 @@ class Settings:
             allow_list_file=Path(env["KINERJA_ALLOWLIST_FILE"])
             if env.get("KINERJA_ALLOWLIST_FILE")
             else None,
+            # privilege:
+            owner_database_url=env.get("KINERJA_OWNER_DATABASE_URL"),
+            service_role=env.get("KINERJA_SERVICE_ROLE", "kinerja_service"),
+            service_password=env.get("KINERJA_SERVICE_PASSWORD"),
+            kek_file=Path(env["KINERJA_KEK_FILE"])
+            if env.get("KINERJA_KEK_FILE")
+            else (None if mode == "production" else data_dir / "kek"),
+            checkpoint_dir=Path(env.get("KINERJA_CHECKPOINT_DIR", str(data_dir / "checkpoints"))),
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from service.checkpoint import Checkpoint, CheckpointSigner, SignedCheckpoint, parse_note
+from service.checkpoint_publish import CheckpointPublisher
 from service.merkle import MerkleTree
 
 log = logging.getLogger("kinerja.transparency")
@@ -42,10 +43,17 @@ class ProofError(ValueError):
 class TransparencyLog:
     """Keeps a Merkle tree of the log in memory, signs checkpoints and answers proofs."""
 
-    def __init__(self, pool: asyncpg.Pool, signer: CheckpointSigner, origin: str) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        signer: CheckpointSigner,
+        origin: str,
+        publisher: CheckpointPublisher | None = None,
+    ) -> None:
         self._pool = pool
         self.signer = signer
         self.origin = origin
+        self.publisher = publisher
         self._tree = MerkleTree()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -75,8 +83,13 @@ class TransparencyLog:
             signed.checkpoint.root_hash,
             signed.note(),
         )
-        stored = await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size)
-        return parse_note(str(stored))
+        stored = parse_note(
+            str(await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size))
+        )
+        if self.publisher is not None:
+            # Outside the database too, so deleting rows here cannot hide a shorter log.
+            self.publisher.publish(stored)
+        return stored
 
     async def latest(self) -> SignedCheckpoint:
         """The newest checkpoint; one is signed now when the log has grown since."""

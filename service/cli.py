@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
@@ -43,8 +43,8 @@ def serve(
     from service.app import create_app
 
     settings = Settings.from_env()
-    configure_logging()
     _refuse_unless_ready(settings)
+    configure_logging()
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -60,9 +60,14 @@ def migrate() -> None:
     try:
         applied = asyncio.run(migrate_database(Settings.from_env()))
     except StartupRefused as error:
-        console.print(str(error))
-        raise typer.Exit(1) from None
+        _refuse(error)
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none needed'}")
+
+
+def _refuse(error: StartupRefused) -> NoReturn:
+    """The refusal as one whole line (never wrapped), exit 1."""
+    console.print(str(error), soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(1)
 
 
 def _refuse_unless_ready(settings: Settings) -> None:
@@ -70,8 +75,7 @@ def _refuse_unless_ready(settings: Settings) -> None:
     try:
         asyncio.run(check_database(settings))
     except StartupRefused as error:
-        console.print(str(error))
-        raise typer.Exit(1) from None
+        _refuse(error)
 
 
 @app.command()
@@ -125,8 +129,7 @@ def project() -> None:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run())
     except StartupRefused as error:
-        console.print(str(error))
-        raise typer.Exit(1) from None
+        _refuse(error)
 
 
 @app.command("catch-up")

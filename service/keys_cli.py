@@ -33,6 +33,6 @@ def rotate_kek_command() -> None:
     try:
         old, new, count = asyncio.run(rotate(Settings.from_env()))
     except KekError as error:
-        console.print(str(error))
+        console.print(str(error), soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(1) from None
     console.print(f"re-wrapped {count} subject key(s): KEK {old} -> {new}")

@@ -13,9 +13,9 @@ from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext
 from service.handlers.organisation import RegisterEmployee
+from service.migrate import create_read_tables
 from service.projections_cli import verify_projections
 from service.projector import Projector
-from service.migrate import create_read_tables
 from service.rebuild import rebuild
 from tests.owner import owner_connection, owner_pool
 

@@ -93,7 +93,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     try:
         # Never change the schema here (`kinerja migrate` does): refuse a database behind.
         async with pool.acquire() as conn:
-            await check_ready(conn, keks)
+            await check_ready(conn, keks, production=settings.production)
     except BaseException:
         await pool.close()
         raise

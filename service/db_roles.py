@@ -7,6 +7,7 @@ owns nothing, so it cannot disable a trigger; it destroys a key only by appendin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ import asyncpg
 from projections.engine import Projection
 from service.pg import Connection
 from service.startup import StartupRefused
+
+log = logging.getLogger("kinerja.roles")
 
 # Exactly what the service's writes need, table by table.
 SERVICE_GRANTS = {
@@ -49,19 +52,26 @@ async def _ident(conn: Connection, name: str) -> str:
 
 async def _create_role(conn: Connection, role: ServiceRole, ident: str) -> None:
     exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role.name)
-    if not exists:
-        try:
-            async with conn.transaction():
-                await conn.execute(f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
-        except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            pass  # created meanwhile by a migrate of another database on the same server
-    if role.password is not None:
-        statement = await conn.fetchval(
-            "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
-            role.name,
-            role.password,
-        )
-        await conn.execute(str(statement))
+    try:
+        if not exists:
+            try:
+                async with conn.transaction():
+                    await conn.execute(f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB")
+            except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+                pass  # created meanwhile by a migrate of another database on the same server
+        if role.password is not None:
+            statement = await conn.fetchval(
+                "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                role.name,
+                role.password,
+            )
+            await conn.execute(str(statement))
+    except asyncpg.InsufficientPrivilegeError:
+        raise RoleError(
+            f"the owner may not create or change the role {role.name}: create it once as an"
+            f" administrator (CREATE ROLE {ident} LOGIN PASSWORD '...'), or grant the owner"
+            " CREATEROLE"
+        ) from None
 
 
 async def _refuse_powerful(conn: Connection, role: ServiceRole) -> None:
@@ -79,6 +89,26 @@ async def _refuse_powerful(conn: Connection, role: ServiceRole) -> None:
         )
     if row["rolsuper"]:
         raise RoleError(f"the service role {role.name} is a superuser: it could change the log")
+
+
+async def check_connected_role(conn: Connection, *, production: bool) -> None:
+    """Serve as a role that owns the log (or is a superuser): refused in production, warned
+    about elsewhere, since such a role could disable the triggers and rewrite history."""
+    row = await conn.fetchrow(
+        "SELECT current_user AS me, r.rolsuper, pg_has_role(current_user, t.tableowner, 'MEMBER')"
+        " AS owns FROM pg_roles r, pg_tables t WHERE r.rolname = current_user"
+        " AND t.tablename = 'events' AND t.schemaname = current_schema()"
+    )
+    if row is None or not (row["rolsuper"] or row["owns"]):
+        return
+    what = "is a superuser" if row["rolsuper"] else "owns the event log"
+    message = (
+        f"the service connects as {row['me']}, which {what}: put the service role in"
+        " DATABASE_URL and the owner in KINERJA_OWNER_DATABASE_URL"
+    )
+    if production:
+        raise RoleError(message)
+    log.warning(message)
 
 
 async def ensure_service_role(

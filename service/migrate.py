@@ -10,7 +10,7 @@ from importlib import resources
 from projections.engine import Projection
 from projections.registry import all_projections
 from service.database import create_pool, open_database, service_role
-from service.db_roles import ServiceRole, ensure_service_role
+from service.db_roles import ServiceRole, check_connected_role, ensure_service_role
 from service.kek import KekRing, check_kek, open_kek_ring, wrap_plain_keys
 from service.pg import Connection
 from service.settings import Settings
@@ -86,10 +86,11 @@ async def migrate_database(settings: Settings) -> list[str]:
             await pool.close()
 
 
-async def check_ready(conn: Connection, keks: KekRing) -> None:
+async def check_ready(conn: Connection, keks: KekRing, *, production: bool) -> None:
     """What `kinerja serve` and `kinerja project` check before they start (and never fix)."""
     await require_current_schema(conn, all_projections())
     await check_kek(conn, keks)
+    await check_connected_role(conn, production=production)
 
 
 async def check_database(settings: Settings) -> None:
@@ -99,7 +100,7 @@ async def check_database(settings: Settings) -> None:
         pool = await create_pool(url, min_size=1, max_size=1)
         try:
             async with pool.acquire() as conn:
-                await check_ready(conn, keks)
+                await check_ready(conn, keks, production=settings.production)
         finally:
             await pool.close()
 

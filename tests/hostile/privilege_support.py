@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from service.cli import app
 from service.database import with_user
@@ -35,4 +34,8 @@ def cli_env(settings: Settings, database_url: str, *, owner: bool = False) -> di
 
 async def kinerja(args: list[str], env: dict[str, str]) -> Result:
     """Run a `kinerja` command in a thread (it runs its own event loop)."""
-    return await asyncio.to_thread(CliRunner().invoke, app, args, env=env)
+
+    def run() -> Result:
+        return CliRunner().invoke(app, args, env=env)
+
+    return await asyncio.to_thread(run)

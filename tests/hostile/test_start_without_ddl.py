@@ -3,12 +3,16 @@ what to do, starts after `kinerja migrate`, and runs as a role that cannot creat
 
 from __future__ import annotations
 
+import secrets
+
 import asyncpg
 import httpx
 import pytest
 
 from service.app import create_app
 from service.application import build_services, close_services
+from service.db_roles import RoleError
+from service.kek import open_kek_ring
 from service.migrate import SchemaBehind
 from service.settings import Settings
 from tests.graphql import gql
@@ -79,3 +83,23 @@ async def test_an_api_whose_role_cannot_create_tables_starts_and_serves(
     finally:
         await conn.close()
     await _serves(settings, service_url(database_url))
+
+
+async def test_production_refuses_to_serve_as_the_owner_of_the_log(
+    settings: Settings, database_url: str
+) -> None:
+    kek = open_kek_ring(settings).path
+    production = Settings.from_env(
+        {
+            "KINERJA_ENV": "production",
+            "KINERJA_DATA_DIR": str(settings.data_dir),
+            "KINERJA_JWT_SECRET": secrets.token_urlsafe(48),
+            "KINERJA_ID_SECRET": secrets.token_urlsafe(48),
+            "KINERJA_KEK_FILE": str(kek),
+            "KINERJA_DEFAULT_RULE_SETS": "0",
+        }
+    )
+    with pytest.raises(RoleError, match="is a superuser: put the service role in DATABASE_URL"):
+        await build_services(production, database_url, run_projector=False)
+    services = await build_services(production, service_url(database_url), run_projector=False)
+    await close_services(services)

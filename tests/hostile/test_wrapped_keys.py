@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import httpx
 import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from service.application import Services
+from service.application import Services, build_services
 from service.kek import Kek, KekError, KekRing, read_kek
 from service.keyring import SEALED, KeyRing
 from service.settings import Settings
 from tests.conftest import Tokens
 from tests.graphql import gql
-from tests.hostile.privilege_support import cli_env, kinerja
+from tests.hostile.privilege_support import cli_env, kinerja, service_url
 from tests.owner import owner_connection
 
 HR = "196001011990011001"
@@ -137,3 +138,20 @@ async def test_rotating_the_kek_rewraps_every_key_and_retires_the_old_one(
     listed = {e["node"]["name"] for e in names["data"]["employees"]["edges"]}
     assert listed == set(PEOPLE.values()) | set(more.values())
     assert await _opened_names(services, KekRing(settings.kek_file)) == listed
+
+
+async def test_serve_refuses_a_kek_that_is_not_the_databases(
+    services: Services,
+    client: httpx.AsyncClient,
+    tokens: Tokens,
+    database_url: str,
+    settings: Settings,
+) -> None:
+    await _city(client, tokens, PEOPLE)
+    assert settings.kek_file is not None
+    in_use = read_kek(settings.kek_file).id
+    wrong = settings.data_dir / "wrong-kek"
+    wrong.write_bytes(Kek.generate().encoded())
+    elsewhere = replace(settings, kek_file=wrong)
+    with pytest.raises(KekError, match=f"wrapped under KEK {in_use}, but KINERJA_KEK_FILE"):
+        await build_services(elsewhere, service_url(database_url), run_projector=False)

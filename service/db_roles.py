@@ -8,18 +8,18 @@ owns nothing, so it cannot disable a trigger; it destroys a key only by appendin
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
 
-from projections.engine import Projection
 from service.pg import Connection
 from service.startup import StartupRefused
 
 log = logging.getLogger("kinerja.roles")
 
-# Exactly what the service's writes need, table by table.
+# Exactly what the service's writes need, for the tables that hold the log, its keys and its
+# checkpoints. Every other table of the owner (read tables, caches) gets READ_TABLE_GRANT: a new
+# table that must never change belongs in this list.
 SERVICE_GRANTS = {
     "events": "SELECT, INSERT",
     "checkpoints": "SELECT, INSERT",
@@ -30,7 +30,7 @@ SERVICE_GRANTS = {
     "projection_checkpoints": "SELECT, UPDATE",
     "schema_migrations": "SELECT",
 }
-# The projector's read tables, including those a rebuild creates later (default privileges).
+# The projector's read tables and caches, including tables created later (default privileges).
 READ_TABLE_GRANT = "SELECT, INSERT, UPDATE, DELETE"
 
 
@@ -111,9 +111,7 @@ async def check_connected_role(conn: Connection, *, production: bool) -> None:
     log.warning(message)
 
 
-async def ensure_service_role(
-    conn: Connection, role: ServiceRole, projections: Sequence[Projection]
-) -> None:
+async def ensure_service_role(conn: Connection, role: ServiceRole) -> None:
     """Create the service role if needed and give it exactly its rights (owner, in migrate)."""
     ident = await _ident(conn, role.name)
     await _create_role(conn, role, ident)
@@ -128,10 +126,13 @@ async def ensure_service_role(
     except asyncpg.InsufficientPrivilegeError:
         pass  # not ours to change; the schema's owner decides
     await conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {ident}")
-    for table, rights in SERVICE_GRANTS.items():
-        await conn.execute(f"GRANT {rights} ON {table} TO {ident}")
-    for table in {t.name for p in projections for t in p.tables}:
-        await conn.execute(f"GRANT {READ_TABLE_GRANT} ON {table} TO {ident}")
+    ours = await conn.fetch(
+        "SELECT quote_ident(tablename) AS name, tablename FROM pg_tables"
+        " WHERE schemaname = current_schema() AND tableowner = current_user"
+    )
+    for table in ours:
+        rights = SERVICE_GRANTS.get(table["tablename"], READ_TABLE_GRANT)
+        await conn.execute(f"GRANT {rights} ON {table['name']} TO {ident}")
     await conn.execute(
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT {READ_TABLE_GRANT} ON TABLES TO {ident}"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -100,8 +101,10 @@ class KekRing:
         found = {}
         pending = pending_path(self.path)
         if pending.exists():
-            kek = read_kek(pending)
-            found[kek.id] = kek
+            # A rotation may move it over the file meanwhile; the file then holds it.
+            with contextlib.suppress(KekError):
+                kek = read_kek(pending)
+                found[kek.id] = kek
         if self.path.exists():
             self.current = read_kek(self.path)
         found[self.current.id] = self.current
@@ -199,11 +202,10 @@ async def rotate_kek(conn: Connection, path: Path, batch: int = 5000) -> tuple[s
         while rows := await cursor.fetch(batch):
             rewrapped = []
             for row in rows:
-                subject, wrapped = row["subject_id"], bytes(row["key"])
+                subject, key = row["subject_id"], bytes(row["key"])
                 if row["kek_id"] is not None:  # None: stored before wrapping existed
-                    wrapped = keks.require(row["kek_id"]).unwrap(subject, wrapped)
-                plain = wrapped
-                rewrapped.append((subject, new.wrap(subject, plain)))
+                    key = keks.require(row["kek_id"]).unwrap(subject, key)
+                rewrapped.append((subject, new.wrap(subject, key)))
             await _store_wrapped(conn, new, rewrapped)
             count += len(rewrapped)
     os.replace(pending, path)

@@ -70,7 +70,7 @@ async def migrate(
         if keks is not None:
             await wrap_plain_keys(conn, keks)
         if service is not None:
-            await ensure_service_role(conn, service, views)
+            await ensure_service_role(conn, service)
     return applied_now
 
 

@@ -89,6 +89,8 @@ class Services:
 async def build_services(settings: Settings, url: str, *, run_projector: bool) -> Services:
     """Connect, check the schema and the KEK, and start the projector if asked."""
     keks = open_kek_ring(settings)
+    publisher = CheckpointPublisher(settings.checkpoint_dir)
+    publisher.check()
     pool = await create_pool(url)
     try:
         # Never change the schema here (`kinerja migrate` does): refuse a database behind.
@@ -108,9 +110,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         # Projecting in this process: let the rule sets show before the first request.
         await projector.catch_up()
     signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
-    transparency = TransparencyLog(
-        pool, signer, settings.log_origin, CheckpointPublisher(settings.checkpoint_dir)
-    )
+    transparency = TransparencyLog(pool, signer, settings.log_origin, publisher)
     performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
         projector.start()

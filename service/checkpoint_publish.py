@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from service.checkpoint import SignedCheckpoint
+from service.startup import StartupRefused
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,16 @@ class CheckpointPublisher:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    def check(self) -> None:
+        """Refuse to start when the folder cannot be written (checked once, at start)."""
+        try:
+            self.folder.mkdir(mode=0o755, parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"KINERJA_CHECKPOINT_DIR {self.folder}: {error.strerror}"
+            raise StartupRefused(problem) from None
+        if not os.access(self.folder, os.W_OK | os.X_OK):
+            raise StartupRefused(f"KINERJA_CHECKPOINT_DIR {self.folder} is not writable")
 
     def publish(self, signed: SignedCheckpoint, now: datetime | None = None) -> Path:
         """Append the note (one write, fsynced); raises OSError when the folder is unwritable."""

@@ -9,6 +9,7 @@ from importlib import resources
 
 from projections.engine import Projection
 from projections.registry import all_projections
+from service.checkpoint_publish import CheckpointPublisher
 from service.database import create_pool, open_database, service_role
 from service.db_roles import ServiceRole, check_connected_role, ensure_service_role
 from service.kek import KekRing, check_kek, open_kek_ring, wrap_plain_keys
@@ -96,6 +97,7 @@ async def check_ready(conn: Connection, keks: KekRing, *, production: bool) -> N
 async def check_database(settings: Settings) -> None:
     """Connect as the service and refuse (StartupRefused) when it could not start."""
     keks = open_kek_ring(settings)
+    CheckpointPublisher(settings.checkpoint_dir).check()
     async with open_database(settings) as url:
         pool = await create_pool(url, min_size=1, max_size=1)
         try:

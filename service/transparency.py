@@ -87,8 +87,12 @@ class TransparencyLog:
             str(await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size))
         )
         if self.publisher is not None:
-            # Outside the database too, so deleting rows here cannot hide a shorter log.
-            self.publisher.publish(stored)
+            # Outside the database too, so deleting rows here cannot hide a shorter log. A
+            # failure does not void the stored checkpoint; the next one is published again.
+            try:
+                self.publisher.publish(stored)
+            except OSError:
+                log.exception("publishing the checkpoint at size %d failed", size)
         return stored
 
     async def latest(self) -> SignedCheckpoint:

@@ -103,3 +103,16 @@ async def test_production_refuses_to_serve_as_the_owner_of_the_log(
         await build_services(production, database_url, run_projector=False)
     services = await build_services(production, service_url(database_url), run_projector=False)
     await close_services(services)
+
+
+async def test_serve_refuses_a_checkpoint_folder_it_cannot_write(
+    settings: Settings, database_url: str
+) -> None:
+    blocker = settings.data_dir / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = cli_env(settings, database_url) | {"KINERJA_CHECKPOINT_DIR": str(blocker / "cp")}
+    refused = await kinerja(["serve"], env)
+    assert refused.exit_code == 1
+    assert refused.output.strip().splitlines() == [
+        f"KINERJA_CHECKPOINT_DIR {blocker / 'cp'}: Not a directory"
+    ]

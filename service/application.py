@@ -12,9 +12,10 @@ import asyncpg
 from projections.registry import all_projections
 from service.auth import TokenVerifier
 from service.checkpoint import CheckpointSigner
+from service.checkpoint_publish import CheckpointPublisher
 from service.codec import EventCodec
 from service.commands import Repository
-from service.database import create_pool, database_url
+from service.database import create_pool, open_database
 from service.default_rule_sets import ensure_default_rule_sets
 from service.eventstore import EventStore
 from service.handlers.awards import AwardHandlers, AwardOpportunities
@@ -28,9 +29,10 @@ from service.handlers.training import OpenNeedsView, TrainingHandlers
 from service.handlers.unit_staff import DirectoryStaff
 from service.history import FactCache, as_of_pool
 from service.identity import SubjectIds
+from service.kek import open_kek_ring
 from service.keyring import KeyRing
 from service.log_feed import LogFeed
-from service.migrate import migrate
+from service.migrate import check_ready
 from service.projector import Projector, own_pool
 from service.settings import Settings
 from service.snapshots import SnapshotStore
@@ -92,12 +94,20 @@ class Services:
 
 
 async def build_services(settings: Settings, url: str, *, run_projector: bool) -> Services:
-    """Connect, migrate, create the read tables, and start the projector if asked."""
+    """Connect, check the schema and the KEK, and start the projector if asked."""
+    keks = open_kek_ring(settings)
+    publisher = CheckpointPublisher(settings.checkpoint_dir)
+    publisher.check()
     pool = await create_pool(url)
-    async with pool.acquire() as conn:
-        await migrate(conn)
+    try:
+        # Never change the schema here (`kinerja migrate` does): refuse a database behind.
+        async with pool.acquire() as conn:
+            await check_ready(conn, keks, production=settings.production)
+    except BaseException:
+        await pool.close()
+        raise
     ids = SubjectIds(settings.id_secret)
-    keyring = KeyRing(pool)
+    keyring = KeyRing(pool, keks)
     store = EventStore(pool, EventCodec(keyring), actor_id=ids.employee_id)
     repo = Repository(store, SnapshotStore(pool, store.codec))
     projector = Projector(pool, store, all_projections(), inline=settings.run_projector)
@@ -107,7 +117,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         # Projecting in this process: let the rule sets show before the first request.
         await projector.catch_up()
     signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
-    transparency = TransparencyLog(pool, signer, settings.log_origin)
+    transparency = TransparencyLog(pool, signer, settings.log_origin, publisher)
     performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
         projector.start(own_pool(url))
@@ -152,10 +162,11 @@ async def close_services(services: Services, timeout: float = 2.0) -> None:
 
 @contextlib.asynccontextmanager
 async def running(
-    settings: Settings, *, run_projector: bool | None = None
+    settings: Settings, *, run_projector: bool | None = None, owner: bool = False
 ) -> AsyncIterator[Services]:
-    """The services for the configured (or embedded) database, closed on exit."""
-    async with database_url(settings.database_url, settings.data_dir) as url:
+    """The services for the configured (or embedded) database, closed on exit; connected as
+    the service role, or as the owner for the commands that change tables (a rebuild)."""
+    async with open_database(settings, owner=owner) as url:
         services = await build_services(
             settings,
             url,

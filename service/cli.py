@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
@@ -14,12 +14,13 @@ from service.application import running
 from service.audit_cli import audit_app
 from service.audit_cli import export as export_log
 from service.auth import Role, mint_token
-from service.database import create_pool, database_url
 from service.import_cli import import_app
+from service.keys_cli import keys_app
 from service.logs import configure_logging
-from service.migrate import migrate as apply_migrations
+from service.migrate import check_database, migrate_database
 from service.projections_cli import projections_app
 from service.settings import Settings
+from service.startup import StartupRefused
 
 app = typer.Typer(
     help="kinerja: performance-based development of Salatiga's ASN.", no_args_is_help=True
@@ -30,6 +31,7 @@ app.add_typer(audit_app, name="audit")
 app.command("export", help="Write every event and signed checkpoint as JSON lines.")(export_log)
 app.add_typer(projections_app, name="projections")
 app.add_typer(import_app, name="import")
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()
@@ -37,10 +39,11 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address (KINERJA_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).")] = None,
 ) -> None:
-    """Apply migrations and serve GraphQL (embedded PostgreSQL when DATABASE_URL is unset)."""
+    """Serve GraphQL (embedded PostgreSQL when DATABASE_URL is unset); `kinerja migrate` first."""
     from service.app import create_app
 
     settings = Settings.from_env()
+    _refuse_unless_ready(settings)
     configure_logging()
     uvicorn.run(
         create_app(settings),
@@ -55,20 +58,27 @@ def serve(
 
 @app.command()
 def migrate() -> None:
-    """Apply the database migrations that are not applied yet."""
-    settings = Settings.from_env()
-
-    async def run() -> list[str]:
-        async with database_url(settings.database_url, settings.data_dir) as url:
-            pool = await create_pool(url, min_size=1, max_size=2)
-            try:
-                async with pool.acquire() as conn:
-                    return await apply_migrations(conn)
-            finally:
-                await pool.close()
-
-    applied = asyncio.run(run())
+    """As the owner: apply the migrations not applied yet, create the read tables, wrap keys
+    and set the service role's rights (KINERJA_OWNER_DATABASE_URL, else DATABASE_URL)."""
+    try:
+        applied = asyncio.run(migrate_database(Settings.from_env()))
+    except StartupRefused as error:
+        _refuse(error)
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none needed'}")
+
+
+def _refuse(error: StartupRefused) -> NoReturn:
+    """The refusal as one whole line (never wrapped), exit 1."""
+    console.print(str(error), soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _refuse_unless_ready(settings: Settings) -> None:
+    """One line and exit 1 when the database is behind or the KEK does not fit it."""
+    try:
+        asyncio.run(check_database(settings))
+    except StartupRefused as error:
+        _refuse(error)
 
 
 @app.command()
@@ -118,8 +128,11 @@ def project() -> None:
             console.print("projector running; Ctrl-C stops it")
             await asyncio.Event().wait()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run())
+    except StartupRefused as error:
+        _refuse(error)
 
 
 @app.command("catch-up")

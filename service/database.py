@@ -5,14 +5,19 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import secrets
 import uuid
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
+
+from service.db_roles import ServiceRole
+from service.key_files import read_or_create_secret
+from service.settings import Settings
 
 log = logging.getLogger("kinerja.database")
 
@@ -90,17 +95,50 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> asy
     return pool
 
 
+def with_user(url: str, user: str, password: str | None) -> str:
+    """The same server and database, reached as another role."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    return urlunsplit((parts.scheme, f"{login}@{host}", parts.path, parts.query, parts.fragment))
+
+
+def service_role(settings: Settings) -> ServiceRole:
+    """The role `kinerja serve` connects as, and the one `kinerja migrate` grants to.
+
+    With both URLs configured and different users, DATABASE_URL's user (and password) is the
+    service role; otherwise KINERJA_SERVICE_ROLE with KINERJA_SERVICE_PASSWORD, whose password
+    the embedded server keeps in the data folder.
+    """
+    if settings.database_url and settings.owner_database_url:
+        service = urlsplit(settings.database_url)
+        if service.username and service.username != urlsplit(settings.owner_database_url).username:
+            password = unquote(service.password) if service.password else None
+            return ServiceRole(unquote(service.username), password)
+    password = settings.service_password
+    if password is None and not settings.database_url:
+        path = settings.data_dir / "service-db-password"
+        password = read_or_create_secret(path, lambda: secrets.token_urlsafe(32).encode()).decode()
+    return ServiceRole(settings.service_role, password)
+
+
 @contextlib.asynccontextmanager
-async def database_url(configured: str | None, data_dir: Path) -> AsyncIterator[str]:
-    """The URL to use: the configured one, or the embedded server's `kinerja` database."""
+async def open_database(settings: Settings, *, owner: bool = False) -> AsyncIterator[str]:
+    """The URL to connect with: the service's (DATABASE_URL) or the owner's (migrate, rebuild,
+    key rotation: KINERJA_OWNER_DATABASE_URL, else DATABASE_URL). Unset, the embedded server's
+    `kinerja` database, as its superuser (owner) or as the service role."""
+    configured = (settings.owner_database_url if owner else None) or settings.database_url
     if configured:
         yield configured
         return
-    base, server = embedded_server_url(data_dir)
+    base, server = embedded_server_url(settings.data_dir)
     url = with_database(base, "kinerja")
-    await ensure_database(url)
-    log.info("embedded PostgreSQL in %s", data_dir / "pg")
+    log.info("embedded PostgreSQL in %s", settings.data_dir / "pg")
     try:
+        await ensure_database(url)
+        if not owner:
+            role = service_role(settings)
+            url = with_user(url, role.name, role.password)
         yield url
     finally:
         server.cleanup()

@@ -19,17 +19,25 @@ import asyncpg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.personal_data import PERSONAL_FIELDS, SUBJECT
+from service.kek import KekRing
 
 SEALED = "_pii_"
 _SEALED_OWNER = re.compile(rb'"_pii_":\s*"([0-9a-f-]{36})"')
 _CACHE_SECONDS = 30.0
+# SQLSTATE of a key wrapped under a KEK the database no longer uses (a rotation committed).
+KEK_MOVED = "KJ001"
 
 
 class KeyRing:
-    """Loads, creates and destroys subject keys; seals and opens personal fields."""
+    """Loads, creates and forgets subject keys; seals and opens personal fields.
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    Keys are stored wrapped under the KEK (`service.kek`); the service can insert and read them,
+    and destroys one only by appending that person's erasure (a trigger does it, as the owner).
+    """
+
+    def __init__(self, pool: asyncpg.Pool, keks: KekRing) -> None:
         self._pool = pool
+        self._keks = keks
         self._keys: dict[UUID, tuple[bytes | None, float]] = {}
 
     def _cached(self, subject: UUID) -> bytes | None:
@@ -40,50 +48,66 @@ class KeyRing:
         entry = self._keys.get(subject)
         return entry is not None and time.monotonic() - entry[1] < _CACHE_SECONDS
 
+    def _remember(self, found: dict[UUID, bytes | None]) -> None:
+        now = time.monotonic()
+        for subject, key in found.items():
+            self._keys[subject] = (key, now)
+
     async def ensure(self, subjects: Iterable[UUID]) -> None:
         """Create keys for owners that have none; load the others (erased ones stay None)."""
         # Sorted, so concurrent callers lock the same rows in the same order.
         wanted = sorted(s for s in set(subjects) if not self._fresh(s))
         if not wanted:
             return
-        keys = [AESGCM.generate_key(bit_length=256) for _ in wanted]
-        # A conflicting row answers with its stored key (or NULL once erased), never ours.
+        keys = {s: AESGCM.generate_key(bit_length=256) for s in wanted}
+        try:
+            created = await self._insert(keys)
+        except asyncpg.PostgresError as error:
+            if error.sqlstate != KEK_MOVED:
+                raise
+            # A rotation committed meanwhile: wrap under the KEK the database uses now.
+            async with self._pool.acquire() as conn:
+                await self._keks.follow(conn)
+            created = await self._insert(keys)
+        found: dict[UUID, bytes | None] = {s: keys[s] for s in created}
+        found |= await self._load([s for s in wanted if s not in created])
+        self._remember(found)
+
+    async def _insert(self, keys: dict[UUID, bytes]) -> set[UUID]:
+        # An existing row (another process's key, or an erased person) is kept, never replaced.
+        kek = self._keks.current
         rows = await self._pool.fetch(
-            "INSERT INTO subject_keys (subject_id, key)"
-            " SELECT * FROM unnest($1::uuid[], $2::bytea[])"
-            " ON CONFLICT (subject_id) DO UPDATE SET subject_id = EXCLUDED.subject_id"
-            " RETURNING subject_id, key",
-            wanted,
-            keys,
+            "INSERT INTO subject_keys (subject_id, key, kek_id)"
+            " SELECT s, k, $3 FROM unnest($1::uuid[], $2::bytea[]) AS u(s, k)"
+            " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+            list(keys),
+            [kek.wrap(s, k) for s, k in keys.items()],
+            kek.id,
         )
-        found: dict[UUID, bytes | None] = {r["subject_id"]: r["key"] for r in rows}
-        now = time.monotonic()
-        for subject in wanted:
-            key = found.get(subject)
-            self._keys[subject] = (bytes(key) if key is not None else None, now)
+        return {r["subject_id"] for r in rows}
+
+    async def _load(self, subjects: list[UUID]) -> dict[UUID, bytes | None]:
+        """The stored keys of these subjects, unwrapped (None for erased or unknown ones)."""
+        if not subjects:
+            return {}
+        rows = await self._pool.fetch(
+            "SELECT subject_id, key, kek_id FROM subject_keys WHERE subject_id = ANY($1::uuid[])",
+            subjects,
+        )
+        found: dict[UUID, bytes | None] = dict.fromkeys(subjects)
+        for row in rows:
+            if row["key"] is not None:
+                kek = self._keks.require(str(row["kek_id"]))
+                found[row["subject_id"]] = kek.unwrap(row["subject_id"], bytes(row["key"]))
+        return found
 
     async def prefetch(self, payloads: Iterable[bytes]) -> None:
         """Load the keys every sealed field in these payloads needs (never creates keys)."""
         owners = {UUID(m.decode()) for p in payloads for m in _SEALED_OWNER.findall(p)}
-        wanted = [o for o in owners if not self._fresh(o)]
-        if not wanted:
-            return
-        rows = await self._pool.fetch(
-            "SELECT subject_id, key FROM subject_keys WHERE subject_id = ANY($1::uuid[])", wanted
-        )
-        stored = {r["subject_id"]: r["key"] for r in rows}
-        now = time.monotonic()
-        for owner in wanted:
-            key = stored.get(owner)
-            self._keys[owner] = (bytes(key) if key is not None else None, now)
+        self._remember(await self._load([o for o in owners if not self._fresh(o)]))
 
-    async def destroy(self, subject: UUID) -> None:
-        """Erase a subject: their key is gone for good, here and in the database."""
-        await self._pool.execute(
-            "INSERT INTO subject_keys (subject_id, key, erased_at) VALUES ($1, NULL, now())"
-            " ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = now()",
-            subject,
-        )
+    def forget(self, subject: UUID) -> None:
+        """The subject was erased (their key destroyed with the erasure event): drop it here."""
         self._keys[subject] = (None, time.monotonic())
 
     def seal(self, owner: UUID, field: str, value: Any) -> dict[str, str]:

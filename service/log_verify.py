@@ -59,16 +59,35 @@ def event_from_json(data: dict[str, Any]) -> RecordedEvent:
 
 @dataclass
 class VerificationReport:
-    """What a verification found; `first_bad_position` names where the log breaks."""
+    """What a verification found; `first_bad_position` names where the log breaks.
+
+    `covered` is the largest size a verified signed checkpoint vouches for; events after it are
+    intact as far as the chain goes, but no signature commits to them yet.
+    """
 
     events: int = 0
     checkpoints: int = 0
+    published: int = 0
     first_bad_position: int | None = None
     problems: list[str] = field(default_factory=list)
+    covered: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def uncovered(self) -> int:
+        """How many events no verified signed checkpoint covers."""
+        return max(self.events - self.covered, 0)
+
+
+@dataclass(frozen=True)
+class _Note:
+    text: str
+    source: str | None  # where a published checkpoint was found; None: part of the log itself
+    may_be_later: bool  # a published checkpoint newer than an export is no fault of the export
 
 
 class LogVerifier:
@@ -78,7 +97,7 @@ class LogVerifier:
         self._public_key = public_key_b64
         self._previous = GENESIS
         self._tree = MerkleTree()
-        self._notes: list[str] = []
+        self._notes: list[_Note] = []
         self.report = VerificationReport()
 
     def _bad(self, position: int, problem: str) -> None:
@@ -102,23 +121,55 @@ class LogVerifier:
         self._tree.append(event.hash)
         self.report.events += 1
 
-    def add_checkpoint(self, note: str) -> None:
-        self._notes.append(note)
+    def add_checkpoint(
+        self, note: str, source: str | None = None, *, may_be_later: bool = False
+    ) -> None:
+        """A checkpoint of the log (`source` None) or one published elsewhere (at `source`)."""
+        self._notes.append(_Note(note, source, may_be_later))
+
+    def add_problem(self, position: int, problem: str) -> None:
+        """A fault found outside the events, e.g. an unreadable published checkpoint."""
+        self._bad(position, problem)
 
     def finish(self) -> VerificationReport:
         """Check every checkpoint's signature and its root against the tree."""
+        seen: set[tuple[str, str | None]] = set()
         for note in self._notes:
-            self.report.checkpoints += 1
-            signed = parse_note(note)
-            size = signed.checkpoint.size
-            if self._public_key and not verify_signed_checkpoint(signed, self._public_key):
-                self._bad(size, f"checkpoint at size {size}: the signature does not verify")
-            if size > self._tree.size:
-                self._bad(
-                    self._tree.size + 1,
-                    f"checkpoint at size {size} covers events the log no longer has"
-                    f" (log size {self._tree.size}): the log is not consistent with it",
-                )
-            elif self._tree.root(size) != signed.checkpoint.root_hash:
-                self._bad(size, f"checkpoint at size {size}: the Merkle root does not match")
+            if (note.text, note.source) not in seen:
+                seen.add((note.text, note.source))
+                self._check(note)
         return self.report
+
+    def _check(self, note: _Note) -> None:
+        if note.source is None:
+            self.report.checkpoints += 1
+        else:
+            self.report.published += 1
+        try:
+            signed = parse_note(note.text)
+        except ValueError as error:
+            name = f"published checkpoint {note.source}" if note.source else "a checkpoint"
+            self._bad(self._tree.size + 1, f"{name} is not a valid signed note: {error}")
+            return
+        size = signed.checkpoint.size
+        name = (
+            f"published checkpoint {note.source} (size {size})"
+            if note.source
+            else (f"checkpoint at size {size}")
+        )
+        if self._public_key and not verify_signed_checkpoint(signed, self._public_key):
+            self._bad(size, f"{name}: the signature does not verify")
+            return
+        if size > self._tree.size:
+            if note.may_be_later:
+                self.report.notes.append(f"{name} is newer than this export ({self._tree.size})")
+                return
+            self._bad(
+                self._tree.size + 1,
+                f"{name} covers events the log no longer has"
+                f" (log size {self._tree.size}): the log is not consistent with it",
+            )
+        elif self._tree.root(size) != signed.checkpoint.root_hash:
+            self._bad(size, f"{name}: the Merkle root does not match the log")
+        else:
+            self.report.covered = max(self.report.covered, size)

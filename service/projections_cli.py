@@ -41,7 +41,8 @@ def rebuild_command(
     """Rebuild into fresh tables from position 0 while the live ones serve, then swap."""
 
     async def run() -> RebuildResult:
-        async with running(Settings.from_env(), run_projector=False) as services:
+        # Swapping tables is DDL: the owner role (KINERJA_OWNER_DATABASE_URL), not the service.
+        async with running(Settings.from_env(), run_projector=False, owner=True) as services:
             chosen = [p for p in services.projector.projections if name in (None, p.name)]
             if not chosen:
                 known = ", ".join(p.name for p in services.projector.projections)

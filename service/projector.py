@@ -75,18 +75,7 @@ class Projector:
         self.supervisor = Supervised("projector")
 
     async def setup(self) -> None:
-        """Create the read tables and checkpoints that do not exist yet."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(7301003)")
-            for projection in self.projections:
-                for table in projection.tables:
-                    for statement in table.ddl():
-                        await conn.execute(statement)
-                await conn.execute(
-                    "INSERT INTO projection_checkpoints (name) VALUES ($1)"
-                    " ON CONFLICT (name) DO NOTHING",
-                    projection.name,
-                )
+        """Read where each projection stands (`kinerja migrate` creates the tables)."""
         await self.load_positions()
 
     async def load_positions(self) -> None:

@@ -59,6 +59,12 @@ class Settings:
     views_wait: float = 5.0
     as_of_wait: float = 5.0
     shutdown_timeout: int = 10
+    # privilege:
+    owner_database_url: str | None = None
+    service_role: str = "kinerja_service"
+    service_password: str | None = None
+    kek_file: Path | None = None
+    checkpoint_dir: Path = Path("var/checkpoints")
 
     @property
     def production(self) -> bool:
@@ -106,4 +112,12 @@ class Settings:
             views_wait=float(env.get("KINERJA_VIEWS_WAIT_SECONDS", "5")),
             as_of_wait=float(env.get("KINERJA_AS_OF_WAIT_SECONDS", "5")),
             shutdown_timeout=int(env.get("KINERJA_SHUTDOWN_SECONDS", "10")),
+            # privilege:
+            owner_database_url=env.get("KINERJA_OWNER_DATABASE_URL"),
+            service_role=env.get("KINERJA_SERVICE_ROLE", "kinerja_service"),
+            service_password=env.get("KINERJA_SERVICE_PASSWORD"),
+            kek_file=Path(env["KINERJA_KEK_FILE"])
+            if env.get("KINERJA_KEK_FILE")
+            else (None if mode == "production" else data_dir / "kek"),
+            checkpoint_dir=Path(env.get("KINERJA_CHECKPOINT_DIR", str(data_dir / "checkpoints"))),
         )

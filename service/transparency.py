@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
 
 from service.checkpoint import Checkpoint, CheckpointSigner, SignedCheckpoint, parse_note
+from service.checkpoint_publish import CheckpointPublisher
 from service.merkle_store import StoredTree
 from service.supervise import Supervised
+
+log = logging.getLogger("kinerja.transparency")
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,17 @@ class ProofError(ValueError):
 class TransparencyLog:
     """Keeps the log's Merkle tree stored beside it, signs checkpoints and answers proofs."""
 
-    def __init__(self, pool: asyncpg.Pool, signer: CheckpointSigner, origin: str) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        signer: CheckpointSigner,
+        origin: str,
+        publisher: CheckpointPublisher | None = None,
+    ) -> None:
         self._pool = pool
         self.signer = signer
         self.origin = origin
+        self.publisher = publisher
         self._tree = StoredTree(pool)
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -67,8 +78,17 @@ class TransparencyLog:
             signed.checkpoint.root_hash,
             signed.note(),
         )
-        stored = await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size)
-        return parse_note(str(stored))
+        stored = parse_note(
+            str(await self._pool.fetchval("SELECT note FROM checkpoints WHERE size = $1", size))
+        )
+        if self.publisher is not None:
+            # Outside the database too, so deleting rows here cannot hide a shorter log. A
+            # failure does not void the stored checkpoint; the next one is published again.
+            try:
+                self.publisher.publish(stored)
+            except OSError:
+                log.exception("publishing the checkpoint at size %d failed", size)
+        return stored
 
     async def latest(self) -> SignedCheckpoint:
         """The newest checkpoint; one is signed now when the log has grown since."""

@@ -16,17 +16,16 @@ import pytest
 import uvicorn
 from hypothesis import settings as settings_profile
 
-from projections.registry import all_projections
 from service.application import Services, build_services, close_services
 from service.auth import mint_token
-from service.codec import EventCodec
-from service.database import create_pool, embedded_server_url, with_database
-from service.eventstore import EventStore
+from service.database import create_pool, embedded_server_url, with_database, with_user
+from service.db_roles import ServiceRole
 from service.migrate import migrate
-from service.projector import Projector
 from service.settings import Settings
 
 RUN_ID = secrets.token_hex(4)
+# The app under test connects as this run's service role, which `migrate` sets up: least privilege.
+SERVICE_ROLE = ServiceRole(f"kinerja_service_{RUN_ID}", secrets.token_urlsafe(16))
 
 # CI runs the property tests on the same examples every time; locally they explore.
 settings_profile.register_profile("ci", derandomize=True, print_blob=True)
@@ -61,8 +60,7 @@ async def template_name(server_url: str) -> AsyncIterator[str]:
     await admin.execute(f'CREATE DATABASE "{name}"')
     pool = await create_pool(with_database(server_url, name), min_size=1, max_size=2)
     async with pool.acquire() as conn:
-        await migrate(conn)
-    await Projector(pool, EventStore(pool, EventCodec()), all_projections()).setup()
+        await migrate(conn, service=SERVICE_ROLE)
     await pool.close()
     yield name
     leftovers = await admin.fetch(
@@ -70,6 +68,7 @@ async def template_name(server_url: str) -> AsyncIterator[str]:
     )
     for row in leftovers:
         await admin.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+    await admin.execute(f'DROP ROLE IF EXISTS "{SERVICE_ROLE.name}"')
     await admin.close()
 
 
@@ -102,7 +101,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def services(settings: Settings, database_url: str) -> AsyncIterator[Services]:
-    built = await build_services(settings, database_url, run_projector=False)
+    as_service = with_user(database_url, SERVICE_ROLE.name, SERVICE_ROLE.password)
+    built = await build_services(settings, as_service, run_projector=False)
     try:
         yield built
     finally:

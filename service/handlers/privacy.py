@@ -21,7 +21,8 @@ class PrivacyHandlers:
         self.keyring = keyring
 
     async def erase_subject(self, ctx: CommandContext, nip: str, reason: str) -> AppendResult:
-        """Record the erasure, then destroy the person's key (ADMIN only, with a reason)."""
+        """Record the erasure, which destroys the person's key in the same transaction (ADMIN
+        only, with a reason): the database's erasure trigger is the only way to destroy a key."""
         ctx.require(Role.ADMIN)
         if (done := await self.repo.replayed(ctx, "eraseSubject")) is not None:
             return done
@@ -41,8 +42,6 @@ class PrivacyHandlers:
             reason=why,
             result={"employee_id": str(employee.id)},
         )
-        # After the event is durable: a crash in between leaves the key, and a retry destroys it.
-        await self.keyring.destroy(employee.id)
-        if self.repo.snapshots is not None:
-            await self.repo.snapshots.forget_subject(employee.id)
+        # The trigger also deleted their snapshots; this process forgets its cached copy of the key.
+        self.keyring.forget(employee.id)
         return result

@@ -14,6 +14,7 @@ from service.application import Services
 from service.eventstore import APPEND_LOCK
 from service.hashchain import GENESIS, event_hash
 from service.records import Metadata, RecordedEvent, StreamWrite, VersionConflictError
+from tests.owner import owner_connection
 
 META = Metadata(actor="196001011990011001", actor_role="HR")
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -86,11 +87,13 @@ async def test_concurrent_appenders_get_gap_free_positions_and_a_valid_chain(
     ],
 )
 async def test_the_log_refuses_update_delete_and_truncate(
-    services: Services, statement: str
+    services: Services, database_url: str, statement: str
 ) -> None:
     await services.store.append([_unit_write("DISDIK")], META)
-    with pytest.raises(asyncpg.PostgresError, match="append-only"):
-        await services.pool.execute(statement)
+    # Even the owner, who holds every privilege (the service role holds none of these).
+    async with owner_connection(database_url) as owner:
+        with pytest.raises(asyncpg.PostgresError, match="append-only"):
+            await owner.execute(statement)
     assert await services.store.head() == 1
 
 

@@ -13,9 +13,11 @@ from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext
 from service.handlers.organisation import RegisterEmployee
+from service.migrate import create_read_tables
 from service.projections_cli import verify_projections
 from service.projector import Projector
 from service.rebuild import rebuild
+from tests.owner import owner_connection, owner_pool
 
 APPLIED = Table("test_applied", (("position", "bigint"), ("times", "integer")), ("position",))
 
@@ -58,9 +60,13 @@ async def _register(services: Services, start: int, count: int) -> None:
         )
 
 
-async def test_two_projectors_never_apply_the_same_event_twice(services: Services) -> None:
+async def test_two_projectors_never_apply_the_same_event_twice(
+    services: Services, database_url: str
+) -> None:
     await services.organisation.register_unit(_ctx(), "DINKES", "Dinas Kesehatan")
     await _register(services, 0, 40)
+    async with owner_connection(database_url) as owner:  # `kinerja migrate` makes read tables
+        await create_read_tables(owner, [CountingProjection()])
     first = Projector(services.pool, services.store, [CountingProjection()], batch_size=7)
     second = Projector(services.pool, services.store, [CountingProjection()], batch_size=5)
     await first.setup()
@@ -76,7 +82,7 @@ async def test_two_projectors_never_apply_the_same_event_twice(services: Service
 
 
 async def test_a_rebuild_during_writes_matches_a_fresh_build_and_no_query_fails(
-    services: Services,
+    services: Services, database_url: str
 ) -> None:
     await services.organisation.register_unit(_ctx(), "DINKES", "Dinas Kesehatan")
     await _register(services, 0, 30)
@@ -98,7 +104,9 @@ async def test_a_rebuild_during_writes_matches_a_fresh_build_and_no_query_fails(
 
     reading = asyncio.create_task(reader())
     projection = next(p for p in services.projector.projections if p.name == "directory")
-    await asyncio.gather(writer(), rebuild(services.pool, services.store, [projection]))
+    # A rebuild swaps tables, so it runs as the owner; the service keeps reading the new ones.
+    async with owner_pool(database_url) as owner:
+        await asyncio.gather(writer(), rebuild(owner, services.store, [projection]))
     await services.projector.catch_up()
     done.set()
     await reading
@@ -106,7 +114,8 @@ async def test_a_rebuild_during_writes_matches_a_fresh_build_and_no_query_fails(
     assert await verify_projections(services) == []
     count = await services.pool.fetchval("SELECT count(*) FROM directory_employees")
     assert count == 60
-    await rebuild(services.pool, services.store, [projection])
+    async with owner_pool(database_url) as owner:
+        await rebuild(owner, services.store, [projection])
     assert await verify_projections(services) == []
     indexes = await services.pool.fetch(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'directory_employees' ORDER BY 1"

@@ -18,6 +18,7 @@ from service.records import Metadata, StreamWrite
 from tests import rfc9162
 from tests.conftest import Tokens
 from tests.graphql import gql
+from tests.owner import owner_connection
 
 META = Metadata(actor="196001011990011001", actor_role="HR")
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -89,13 +90,13 @@ async def _export_report(services: Services) -> tuple[bool, int | None]:
 
 
 async def test_a_changed_byte_is_found_by_both_verifications(
-    services: Services, tmp_path: Path
+    services: Services, database_url: str, tmp_path: Path
 ) -> None:
     await _append_units(services, "C", 5)
     await services.transparency.checkpoint()
     assert await _export_report(services) == (True, None)
     assert (await verify_database(services)).ok
-    async with services.pool.acquire() as conn:
+    async with owner_connection(database_url) as conn:
         await conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_update_delete")
         await conn.execute(
             "UPDATE events SET payload = overlay(payload placing 'X'::bytea from 10 for 1)"
@@ -115,11 +116,11 @@ async def test_a_changed_byte_is_found_by_both_verifications(
 
 
 async def test_deleting_the_last_event_breaks_consistency_with_the_checkpoint(
-    services: Services,
+    services: Services, database_url: str
 ) -> None:
     await _append_units(services, "D", 4)
     await services.transparency.checkpoint()
-    async with services.pool.acquire() as conn:
+    async with owner_connection(database_url) as conn:
         await conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_update_delete")
         await conn.execute("DELETE FROM events WHERE position = 4")
         await conn.execute("ALTER TABLE events ENABLE TRIGGER events_no_update_delete")

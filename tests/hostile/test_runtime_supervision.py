@@ -11,6 +11,7 @@ import asyncpg
 from service.application import Services
 from service.records import RecordedEvent
 from tests.integration.test_event_store import META, _unit_write
+from tests.owner import owner_connection
 
 
 async def _until(check: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -51,13 +52,18 @@ async def test_the_log_feed_replaces_its_killed_listen_connection(
         following.cancel()
 
 
-async def test_the_checkpoint_signer_restarts_after_a_failure(services: Services) -> None:
+async def test_the_checkpoint_signer_restarts_after_a_failure(
+    services: Services, database_url: str
+) -> None:
     await services.store.append([_unit_write("DINKES")], META)
-    await services.pool.execute("ALTER TABLE checkpoints RENAME TO checkpoints_away")
+    # Only the owner may rename a table (the service role owns nothing).
+    async with owner_connection(database_url) as owner:
+        await owner.execute("ALTER TABLE checkpoints RENAME TO checkpoints_away")
     services.transparency.start(interval=0.1, every=1)
     try:
         await _until(lambda: services.transparency.supervisor.failures >= 1)
-        await services.pool.execute("ALTER TABLE checkpoints_away RENAME TO checkpoints")
+        async with owner_connection(database_url) as owner:
+            await owner.execute("ALTER TABLE checkpoints_away RENAME TO checkpoints")
 
         async def signed() -> int:
             return int(await services.pool.fetchval("SELECT count(*) FROM checkpoints"))

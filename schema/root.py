@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import strawberry
+from strawberry.extensions import SchemaExtension
 
 from schema.audit import AuditQuery
 from schema.award_mutations import AwardMutation
@@ -38,9 +41,11 @@ class Mutation(
     pass
 
 
-def build_schema() -> strawberry.Schema:
-    """The GraphQL schema of kinerja."""
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
+def build_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> strawberry.Schema:
+    """The GraphQL schema of kinerja; `extensions` are the request pipeline's steps."""
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions)
+    )
 
 
 def sdl() -> str:

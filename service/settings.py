@@ -55,6 +55,14 @@ class Settings:
     allow_list_file: Path | None
     min_position_timeout: float
     default_rule_sets: bool = True
+    # pipeline:
+    max_header_bytes: int = 16_384
+    max_token_bytes: int = 8_192
+    address_rate_per_second: float = 200.0
+    address_rate_burst: int = 1000
+    response_cache_bytes: int = 32_000_000
+    document_cache_bytes: int = 8_000_000
+    apq_bytes: int = 8_000_000
 
     @property
     def production(self) -> bool:
@@ -98,4 +106,12 @@ class Settings:
             allow_list_file=Path(env["KINERJA_ALLOWLIST_FILE"])
             if env.get("KINERJA_ALLOWLIST_FILE")
             else None,
+            # pipeline:
+            max_header_bytes=int(env.get("KINERJA_MAX_HEADER_BYTES", "16384")),
+            max_token_bytes=int(env.get("KINERJA_MAX_TOKEN_BYTES", "8192")),
+            address_rate_per_second=float(env.get("KINERJA_ADDRESS_RATE_PER_SECOND", "200")),
+            address_rate_burst=int(env.get("KINERJA_ADDRESS_RATE_BURST", "1000")),
+            response_cache_bytes=int(env.get("KINERJA_RESPONSE_CACHE_BYTES", "32000000")),
+            document_cache_bytes=int(env.get("KINERJA_DOCUMENT_CACHE_BYTES", "8000000")),
+            apq_bytes=int(env.get("KINERJA_APQ_BYTES", "8000000")),
         )

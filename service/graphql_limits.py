@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -25,6 +26,7 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValueNode,
     VariableNode,
 )
@@ -209,6 +211,18 @@ def input_problem(value: Any, max_depth: int) -> str | None:
         elif isinstance(item, list):
             pending.extend((v, depth + 1) for v in item)
     return None
+
+
+class StringValuesRule(ASTValidationRule):
+    """String literals in the document hold no NUL and no lone surrogate (escapes included)."""
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if (bad := _BAD_TEXT.search(node.value)) is not None:
+            self.report_error(
+                GraphQLError(
+                    _text_problem(bad.group()), node, extensions={"code": "BAD_USER_INPUT"}
+                )
+            )
 
 
 def _text_problem(found: str) -> str:

@@ -48,6 +48,7 @@ from service.graphql_http import RequestError
 from service.graphql_limits import (
     MAX_JSON_DEPTH,
     Limits,
+    StringValuesRule,
     input_problem,
     limit_errors,
     paged_fields,
@@ -208,8 +209,10 @@ class PipelineExtension(SchemaExtension):
         refused = self._refusals(context)
         if refused:
             context.pre_execution_errors = refused
-        elif _hides_introspection(self.pipeline.config, context.context):
-            context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
+        else:
+            hidden = _hides_introspection(self.pipeline.config, context.context)
+            policy = (NoSchemaIntrospectionCustomRule,) if hidden else ()
+            context.validation_rules = (*context.validation_rules, StringValuesRule, *policy)
         yield
         if context.pre_execution_errors or self.digest is None or context.query is None:
             return

@@ -36,6 +36,7 @@ from graphql import (
 class Limits:
     """How large a document may be before it is refused unexecuted."""
 
+    max_document_chars: int = 100_000
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 5000

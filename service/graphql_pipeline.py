@@ -180,6 +180,9 @@ class RateLimited(RequestError):
         self.retry_after = wait
 
 
+_STAND_IN = graphql.parse("query { __typename }")
+
+
 def refusal(message: str, code: str = "BAD_USER_INPUT", **more: Any) -> GraphQLError:
     """A pre-execution error: no path, the code in `extensions.code`."""
     return GraphQLError(message, extensions={"code": code, **more})
@@ -192,12 +195,17 @@ class PipelineExtension(SchemaExtension):
         self.pipeline = pipeline
         self.digest: str | None = None
         self.cached = False
+        self.oversized: int | None = None
         self._streamed = False
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = self.pipeline.config.limits.max_tokens
-        if context.query is not None and context.graphql_document is None:
+        limits = self.pipeline.config.limits
+        context.parse_options["max_tokens"] = limits.max_tokens
+        if context.query is not None and len(context.query) > limits.max_document_chars:
+            # Never parsed: `on_validate` refuses it (the stand-in only lets Strawberry go on).
+            self.oversized, context.graphql_document = len(context.query), _STAND_IN
+        elif context.query is not None and context.graphql_document is None:
             self.digest = digest(context.query)
             cached = self.pipeline.documents.get(self.digest)
             if cached is not None:
@@ -228,6 +236,10 @@ class PipelineExtension(SchemaExtension):
         if wait := self.pipeline.callers.take(caller):
             message = f"too many requests: retry in {wait:g} s"
             return [refusal(message, "RATE_LIMITED", retryAfter=wait)]
+        if self.oversized is not None:
+            limit = self.pipeline.config.limits.max_document_chars
+            message = f"the document is {self.oversized} characters long; the limit is {limit}"
+            return [refusal(message)]
         if request.connection is not None and context.operation_type is OperationType.MUTATION:
             return [refusal("mutations are sent with HTTP POST, not over WebSocket")]
         problem = input_problem([context.query, context.variables], MAX_JSON_DEPTH)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from schema.audit import AuditQuery
 from schema.award_mutations import AwardMutation
@@ -41,10 +42,18 @@ class Mutation(
     pass
 
 
-def build_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> strawberry.Schema:
-    """The GraphQL schema of kinerja; `extensions` are the request pipeline's steps."""
-    return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions)
+def build_schema(
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
+    schema_class: type[strawberry.Schema] = strawberry.Schema,
+    config: StrawberryConfig | None = None,
+) -> strawberry.Schema:
+    """The GraphQL schema of kinerja; the service passes its request pipeline's steps."""
+    return schema_class(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=list(extensions),
+        config=config,
     )
 
 

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from strawberry.schema.config import StrawberryConfig
 
 from schema.context import Context
 from schema.root import build_schema
@@ -21,6 +22,7 @@ from service.application import Services, running
 from service.auth import Principal
 from service.graphql_endpoint import EndpointConfig, GraphQLEndpoint
 from service.graphql_pipeline import Admission, Pipeline, PipelineConfig
+from service.graphql_steps import PipelineSchema
 from service.graphql_ws import PipelineWebSockets
 from service.metrics import PROJECTION_LAG
 from service.persisted import PersistedQueries
@@ -138,7 +140,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             yield
 
     pipeline = _pipeline(settings, lambda: app.state.services)
-    schema = build_schema(extensions=[pipeline.extension])
+    schema = build_schema(
+        [pipeline.extension],
+        PipelineSchema,
+        # In production no "did you mean" leaks the names introspection would hide.
+        StrawberryConfig(disable_field_suggestions=settings.production),
+    )
     pipeline.bind(schema)
     websockets = PipelineWebSockets(schema, pipeline, socket_context)
     endpoint = GraphQLEndpoint(

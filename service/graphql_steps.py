@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphql
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry import Schema
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -32,6 +33,16 @@ log = logging.getLogger("kinerja.graphql")
 STAFF = (Role.HR, Role.ADMIN, Role.AUDITOR, Role.INSPECTOR, Role.EVALUATOR)
 
 _STAND_IN = graphql.parse("query { __typename }")
+
+
+class PipelineSchema(Schema):
+    """Strawberry's schema, minus its logging of every error: `coded` logs the unexpected ones
+    once, with the request id; a refused document is the client's mistake, not an error here."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
 
 
 def refusal(message: str, code: str = "BAD_USER_INPUT", **more: Any) -> GraphQLError:

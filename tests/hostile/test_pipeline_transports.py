@@ -147,6 +147,9 @@ async def test_production_introspection_is_refused_to_a_partner_on_every_transpo
             assert "introspection" in partner.errors[0]["message"].lower()
             auditor = await run(url, tokens("a-1", "AUDITOR"), query)
             assert auditor.data == {"__schema": {"queryType": {"name": "Query"}}}
+            guess = await run(url, tokens("app", "PARTNER"), "{ unit { nam } }")
+            assert guess.code == "BAD_USER_INPUT"
+            assert "Did you mean" not in json.dumps(guess.errors)
 
 
 async def test_mutations_are_refused_over_websocket_and_append_nothing(

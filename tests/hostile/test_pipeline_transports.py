@@ -61,6 +61,7 @@ REFUSED: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ),
     ("cost of aliased pages", PAGES, {"n": 100}, "may cost"),
     ("fragment fan-out", FAN_OUT, None, "limit"),
+    ("long document", "{ __typename } #" + "x" * 100_000, None, "characters long"),
     ("bad variable", "query($n: String!) { employee(nip: $n) { name } }", {"n": 5}, "String"),
     ("NUL in the document", '{ employee(nip: "1\\u0000") { name } }', None, "NUL"),
     (

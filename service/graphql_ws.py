@@ -78,6 +78,10 @@ class PipelineWebSockets(GraphQL[Any, None]):
         connection = self._make_context(request, request_id_of(request.headers.get("x-request-id")))
         try:
             return await super().run(request, connection, root_value)
+        except RecursionError:  # a message nested deeper than the JSON parser's stack
+            with contextlib.suppress(RuntimeError):
+                await request.close(code=4400, reason="the message nests values too deeply")
+            return None
         finally:
             await connection.aclose()
 

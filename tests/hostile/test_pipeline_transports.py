@@ -4,12 +4,14 @@ masking as HTTP does."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import websockets
 
 from projections import directory
 from service.application import Services
@@ -181,3 +183,16 @@ async def test_the_caller_rate_limit_holds_over_websocket(
                 codes.append(answer["payload"][0]["extensions"]["code"])
         await socket.close()
     assert codes == ["ok"] * 3 + ["RATE_LIMITED"] * 2
+
+
+async def test_a_deeply_nested_websocket_message_closes_only_its_connection(
+    url: str, tokens: Tokens
+) -> None:
+    socket = await connect(url, tokens(HR, "HR"))
+    await socket.send(
+        '{"id": "1", "type": "subscribe", "payload": ' + "[" * 5000 + "]" * 5000 + "}"
+    )
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(socket.recv(), 5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+    assert (await over_websocket(url, tokens(HR, "HR"), UNITS)).data == {"units": []}

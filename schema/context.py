@@ -52,6 +52,10 @@ class Context:
     request_id: str
     auth_error: str | None = None
     connection_params: dict[str, Any] | None = None
+    # The caller's address (the rate limit's key before authentication) and, over WebSocket,
+    # the connection itself (None over HTTP).
+    client: str = ""
+    connection: Any = None
     extra: dict[str, dict[str, DataLoader[Any, Any]]] = field(default_factory=dict)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
@@ -76,9 +80,13 @@ class Context:
         return self.extra[key]
 
     async def aclose(self) -> None:
-        """Release what the request opened (as-of connections)."""
+        """Release what the request opened (as-of connections, a connection's expiry timer)."""
         while self.closers:
             await self.closers.pop()()
+
+    def on_close(self, closer: Closer) -> None:
+        """Run `closer` when the request (or the WebSocket connection) ends."""
+        self.closers.append(closer)
 
     def command(self, idempotency_key: str | None = None) -> CommandContext:
         """The handler's view of this request (the principal must be present)."""

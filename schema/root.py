@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from schema.audit import AuditQuery
 from schema.award_mutations import AwardMutation
@@ -48,9 +52,19 @@ class Mutation(
     pass
 
 
-def build_schema() -> strawberry.Schema:
-    """The GraphQL schema of kinerja."""
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
+def build_schema(
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
+    schema_class: type[strawberry.Schema] = strawberry.Schema,
+    config: StrawberryConfig | None = None,
+) -> strawberry.Schema:
+    """The GraphQL schema of kinerja; the service passes its request pipeline's steps."""
+    return schema_class(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=list(extensions),
+        config=config,
+    )
 
 
 def sdl() -> str:

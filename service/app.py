@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -16,67 +14,54 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema.config import StrawberryConfig
 
 from schema.context import Context
 from schema.root import build_schema
 from service.application import Services, running
-from service.auth import AuthError, Principal
+from service.auth import Principal
 from service.graphql_endpoint import EndpointConfig, GraphQLEndpoint
+from service.graphql_pipeline import Admission, Pipeline, PipelineConfig
+from service.graphql_steps import PipelineSchema
+from service.graphql_ws import PipelineWebSockets
 from service.metrics import PROJECTION_LAG
 from service.persisted import PersistedQueries
 from service.ratelimit import RateLimiter
+from service.response_cache import ResponseCache
 from service.settings import Settings
 
 READY_LAG_BOUND = 1000
 STATIC = Path(__file__).parent / "static"
 GRAPHIQL_PAGE = STATIC / "graphiql.html"
+NOBODY = Admission(principal=None, auth_error=None, expires_at=None)
 
 
-def _principal(services: Services, header: str | None) -> tuple[Principal | None, str | None]:
-    if not header:
-        return None, None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None, "the Authorization header must be 'Bearer <token>'"
-    try:
-        return services.verifier.verify(token.strip()), None
-    except AuthError as error:
-        return None, str(error)
-
-
-def _context(services: Services, request: Request | WebSocket, auth: str | None) -> Context:
-    principal, error = _principal(services, auth)
+def _context(
+    services: Services,
+    request: Request | WebSocket,
+    admission: Admission,
+    request_id: str,
+    connection: WebSocket | None = None,
+) -> Context:
     return Context(
         services=services,
-        principal=principal,
+        principal=admission.principal,
         now=datetime.now(UTC),
-        request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
-        auth_error=error,
+        request_id=request_id,
+        auth_error=admission.auth_error,
+        client=request.client.host if request.client else "unknown",
+        connection=connection,
     )
 
 
-async def http_context(request: Request) -> Context:
+async def http_context(request: Request, admission: Admission, request_id: str) -> Context:
     """The resolvers' context for one HTTP request."""
-    return _context(request.app.state.services, request, request.headers.get("authorization"))
+    return _context(request.app.state.services, request, admission, request_id)
 
 
-class KinerjaWebSockets(GraphQL[Context, None]):
-    """Strawberry's graphql-transport-ws handling; the token comes in `connection_init`."""
-
-    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        return _context(request.app.state.services, request, None)
-
-    async def on_ws_connect(self, context: Context) -> None:
-        params = context.connection_params or {}
-        raw = params.get("Authorization") or params.get("authorization")
-        if not raw and params.get("token"):
-            raw = f"Bearer {params['token']}"
-        principal, error = _principal(context.services, str(raw) if raw else None)
-        if principal is None:
-            raise ConnectionRejectionError({"message": error or "a bearer token is required"})
-        context.principal = principal
+def socket_context(socket: WebSocket, request_id: str) -> Context:
+    """The resolvers' context for one WebSocket connection (its principal comes at init)."""
+    return _context(socket.app.state.services, socket, NOBODY, request_id, socket)
 
 
 async def healthz(request: Request) -> Response:
@@ -124,6 +109,28 @@ class _LateViews:
         await self._services().wait_for(position, timeout)
 
 
+def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:
+    def verify(token: str) -> Principal:
+        return services().verifier.verify(token)
+
+    return Pipeline(
+        PipelineConfig(
+            production=settings.production,
+            max_header_bytes=settings.max_header_bytes,
+            max_token_bytes=settings.max_token_bytes,
+            document_cache_bytes=settings.document_cache_bytes,
+        ),
+        verify,
+        (
+            RateLimiter(settings.address_rate_per_second, settings.address_rate_burst),
+            RateLimiter(settings.rate_per_second, settings.rate_burst),
+        ),
+        PersistedQueries(settings.allow_list_file, max_bytes=settings.apq_bytes),
+        ResponseCache(max_bytes=settings.response_cache_bytes),
+        _LateViews(services),
+    )
+
+
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
     """The app; with `services` given (tests) it uses them instead of starting its own."""
 
@@ -137,21 +144,25 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services = started
             yield
 
-    schema = build_schema()
-    websockets = KinerjaWebSockets(schema, graphql_ide=None, max_subscriptions_per_connection=10)
-
+    pipeline = _pipeline(settings, lambda: app.state.services)
+    schema = build_schema(
+        [pipeline.extension],
+        PipelineSchema,
+        # In production no "did you mean" leaks the names introspection would hide.
+        StrawberryConfig(disable_field_suggestions=settings.production),
+    )
+    pipeline.bind(schema)
+    websockets = PipelineWebSockets(schema, pipeline, socket_context)
     endpoint = GraphQLEndpoint(
-        schema._schema,
+        schema,
+        pipeline,
         http_context,
         _LateViews(lambda: app.state.services),
         EndpointConfig(
             max_body=settings.max_body_bytes,
-            production=settings.production,
             graphiql_html=GRAPHIQL_PAGE.read_text(encoding="utf-8") if settings.graphiql else None,
             min_position_timeout=settings.min_position_timeout,
         ),
-        RateLimiter(settings.rate_per_second, settings.rate_burst),
-        PersistedQueries(settings.allow_list_file),
     )
     app = Starlette(
         routes=[

@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import DocumentNode, OperationDefinitionNode
 from starlette.requests import Request
+
+from service.graphql_limits import MAX_JSON_DEPTH, input_problem
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -55,10 +56,7 @@ def negotiate(accept: str | None) -> str:
 def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
     if raw is None or raw == "":
         return None
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        raise RequestError(400, f"{name} must be a JSON object") from None
+    value = _loads(raw, f"{name} must be a JSON object")
     if value is not None and not isinstance(value, dict):
         raise RequestError(400, f"{name} must be a JSON object")
     return value
@@ -74,22 +72,26 @@ def _from_mapping(params: dict[str, Any], media_type: str) -> GraphQLRequest:
     name = params.get("operationName")
     if name is not None and not isinstance(name, str):
         raise RequestError(400, "operationName must be a string")
-    extensions = params.get("extensions") or {}
+    extensions = params.get("extensions")
+    if extensions is None:
+        extensions = {}
     if not isinstance(extensions, dict):
         raise RequestError(400, "extensions must be a JSON object")
-    if _has_nul(variables):
-        raise RequestError(400, "strings must not contain NUL characters")
+    if (problem := input_problem(params, MAX_JSON_DEPTH)) is not None:
+        raise RequestError(400, problem)
     return GraphQLRequest(query, variables, name, extensions, media_type)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _loads(raw: str | bytes, what: str) -> Any:
+    """JSON, or a 400: malformed, or nested deeper than the parser's stack allows."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise RequestError(
+            400, f"the request nests values more than {MAX_JSON_DEPTH} levels deep"
+        ) from None
+    except ValueError:
+        raise RequestError(400, what) from None
 
 
 async def read_request(request: Request, max_body: int) -> GraphQLRequest:
@@ -108,10 +110,7 @@ async def read_request(request: Request, max_body: int) -> GraphQLRequest:
     if content_type != JSON:
         raise RequestError(415, f"POST bodies must be {JSON}")
     body = await _read_body(request, max_body)
-    try:
-        params = json.loads(body)
-    except ValueError:
-        raise RequestError(400, "the body is not valid JSON") from None
+    params = _loads(body, "the body is not valid JSON")
     if isinstance(params, list):
         raise RequestError(400, "batched requests are not supported: send one operation a request")
     if not isinstance(params, dict):
@@ -133,11 +132,3 @@ async def _read_body(request: Request, max_body: int) -> bytes:
             )
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    """The operation the request selects (None when the name matches none)."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)

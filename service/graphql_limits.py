@@ -1,7 +1,15 @@
-"""Limits on GraphQL documents: depth, aliases, tokens and a cost bound on list fields."""
+"""Limits on GraphQL documents: depth, aliases, duplicate fields, page sizes and a cost bound.
+
+The measure is linear in the document: each fragment's selection set is measured once and the
+result memoised, so a spread costs one lookup however often the fragment is spread (a fan-out
+document of 2^40 expanded fields is measured in microseconds). Page sizes come from the literal
+`first` or from the variables' values, so `first: $n` costs what `n` says.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,74 +27,111 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
-    parse,
-    specified_rules,
-    validate,
+    ValueNode,
+    VariableNode,
 )
-
-from service.as_of_limit import AsOfFieldsRule
 
 
 @dataclass(frozen=True)
 class Limits:
     """How large a document may be before it is refused unexecuted."""
 
+    max_document_chars: int = 100_000
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 5000
     max_cost: int = 20000
+    max_duplicates: int = 100
     default_page: int = 20
+    max_page: int = 100
 
 
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
-    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+@dataclass(frozen=True)
+class _Size:
+    depth: int = 0
+    cost: int = 0
+    aliases: int = 0
+    duplicates: int = 0
 
-
-def _page_size(field: FieldNode, default: int) -> int:
-    for argument in field.arguments or ():
-        if argument.name.value == "first" and isinstance(argument.value, IntValueNode):
-            return max(int(argument.value.value), 1)
-    return default
+    def __add__(self, other: _Size) -> _Size:
+        return _Size(
+            max(self.depth, other.depth),
+            self.cost + other.cost,
+            self.aliases + other.aliases,
+            self.duplicates + other.duplicates,
+        )
 
 
 class _Measure:
-    """Walks a selection set once for depth, aliases and cost (fragments followed, no cycles)."""
+    """Measures selection sets; fragments once each (memoised), cycles counted as empty."""
 
     def __init__(
         self,
-        fragments: dict[str, FragmentDefinitionNode],
+        document: DocumentNode,
         limits: Limits,
         paged: frozenset[str],
+        variables: dict[str, Any],
     ) -> None:
-        self.fragments = fragments
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.limits = limits
         self.paged = paged
-        self.aliases = 0
+        self.variables = variables
+        self.memo: dict[str, _Size] = {}
+        self.pages: list[tuple[int, FieldNode]] = []
 
-    def walk(
-        self, selections: SelectionSetNode | None, depth: int, seen: frozenset[str]
-    ) -> tuple[int, int]:
-        """(depth, cost) of a selection set."""
-        deepest, cost = depth, 0
+    def fragment(self, name: str) -> _Size:
+        if name not in self.memo:
+            self.memo[name] = _Size()  # a cycle meets an empty size (validation refuses it)
+            definition = self.fragments.get(name)
+            if definition is not None:
+                self.memo[name] = self.selections(definition.selection_set)
+        return self.memo[name]
+
+    def selections(self, selections: SelectionSetNode | None) -> _Size:
+        """(depth, cost, aliases, duplicates) of a selection set, its depth from its level."""
+        total = _Size()
+        names: Counter[str] = Counter()
         for node in selections.selections if selections else ():
             if isinstance(node, FieldNode):
-                self.aliases += 1 if node.alias else 0
-                child_depth, child_cost = self.walk(node.selection_set, depth + 1, seen)
-                paged = node.name.value in self.paged
-                multiplier = _page_size(node, self.limits.default_page) if paged else 1
-                deepest = max(deepest, child_depth)
-                cost += 1 + multiplier * child_cost
+                names[(node.alias or node.name).value] += 1
+                total = total + self.field(node)
             elif isinstance(node, InlineFragmentNode):
-                child_depth, child_cost = self.walk(node.selection_set, depth, seen)
-                deepest, cost = max(deepest, child_depth), cost + child_cost
-            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
-                fragment = self.fragments.get(node.name.value)
-                if fragment is not None:
-                    child_depth, child_cost = self.walk(
-                        fragment.selection_set, depth, seen | {node.name.value}
-                    )
-                    deepest, cost = max(deepest, child_depth), cost + child_cost
-        return deepest, cost
+                total = total + self.selections(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode):
+                names["..." + node.name.value] += 1
+                total = total + self.fragment(node.name.value)
+        repeated = sum(count - 1 for count in names.values())
+        return total + _Size(duplicates=repeated)
+
+    def field(self, node: FieldNode) -> _Size:
+        child = self.selections(node.selection_set)
+        multiplier = self.page_size(node) if node.name.value in self.paged else 1
+        return _Size(
+            depth=child.depth + 1,
+            cost=1 + multiplier * child.cost,
+            aliases=child.aliases + (1 if node.alias else 0),
+            duplicates=child.duplicates,
+        )
+
+    def page_size(self, field: FieldNode) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value == "first":
+                size = self.value_of(argument.value)
+                if size is not None:
+                    self.pages.append((size, field))
+                    return max(size, 1)
+        return self.limits.default_page
+
+    def value_of(self, value: ValueNode) -> int | None:
+        if isinstance(value, IntValueNode):
+            return int(value.value)
+        if isinstance(value, VariableNode):
+            given = self.variables.get(value.name.value)
+            if isinstance(given, int) and not isinstance(given, bool):
+                return given
+        return None
 
 
 def paged_fields(schema: GraphQLSchema) -> frozenset[str]:
@@ -100,58 +145,88 @@ def paged_fields(schema: GraphQLSchema) -> frozenset[str]:
     )
 
 
-def limit_rules(limits: Limits, paged: frozenset[str]) -> list[type[ASTValidationRule]]:
-    """The standard validation rules plus one that enforces the limits."""
+def _defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        if isinstance(definition.default_value, IntValueNode):
+            defaults[definition.variable.name.value] = int(definition.default_value.value)
+    return defaults
 
-    class LimitsRule(ASTValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            measure = _Measure(_fragments(self.context.document), limits, paged)
-            depth, cost = measure.walk(node.selection_set, 0, frozenset())
-            problems = []
-            if depth > limits.max_depth:
-                problems.append(
-                    f"the query is {depth} levels deep; the limit is {limits.max_depth}"
+
+def limit_errors(
+    document: DocumentNode,
+    limits: Limits,
+    paged: frozenset[str],
+    variables: dict[str, Any] | None,
+) -> list[GraphQLError]:
+    """Every limit the document's operations pass, as errors (empty when within the limits)."""
+    problems: list[GraphQLError] = []
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for operation in operations:
+        measure = _Measure(document, limits, paged, {**_defaults(operation), **(variables or {})})
+        size = measure.selections(operation.selection_set)
+        checks = [
+            (size.depth, limits.max_depth, "the query is {} levels deep; the limit is {}"),
+            (size.aliases, limits.max_aliases, "the query uses {} aliases; the limit is {}"),
+            (
+                size.duplicates,
+                limits.max_duplicates,
+                "the query repeats fields {} times; the limit is {}",
+            ),
+            (size.cost, limits.max_cost, "the query may cost {}; the limit is {}"),
+        ]
+        for found, limit, message in checks:
+            if found > limit:
+                problems.append(_refusal(message.format(found, limit), operation))
+        for page, field in measure.pages:
+            if not 0 <= page <= limits.max_page:
+                message = f"first must be between 0 and {limits.max_page}"
+                problems.append(_refusal(message, field))
+    return problems
+
+
+def _refusal(message: str, node: FieldNode | OperationDefinitionNode) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": "BAD_USER_INPUT"})
+
+
+MAX_JSON_DEPTH = 32
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def input_problem(value: Any, max_depth: int) -> str | None:
+    """Why a decoded JSON value may not be run (too deep, NUL, a lone surrogate), or None.
+
+    Iterative, so a value nested deeper than the interpreter's stack is measured, not crashed on.
+    """
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > max_depth:
+            return f"the request nests values more than {max_depth} levels deep"
+        if isinstance(item, str):
+            if (bad := _BAD_TEXT.search(item)) is not None:
+                return _text_problem(bad.group())
+        elif isinstance(item, dict):
+            pending.extend((k, depth + 1) for k in item)
+            pending.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            pending.extend((v, depth + 1) for v in item)
+    return None
+
+
+class StringValuesRule(ASTValidationRule):
+    """String literals in the document hold no NUL and no lone surrogate (escapes included)."""
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if (bad := _BAD_TEXT.search(node.value)) is not None:
+            self.report_error(
+                GraphQLError(
+                    _text_problem(bad.group()), node, extensions={"code": "BAD_USER_INPUT"}
                 )
-            if measure.aliases > limits.max_aliases:
-                problems.append(
-                    f"the query uses {measure.aliases} aliases; the limit is {limits.max_aliases}"
-                )
-            if cost > limits.max_cost:
-                problems.append(f"the query may cost {cost}; the limit is {limits.max_cost}")
-            for problem in problems:
-                self.report_error(GraphQLError(problem, node))
-
-    class NoNulRule(ASTValidationRule):
-        # PostgreSQL text cannot hold NUL: refuse it as bad input, not as a database failure.
-        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-            if "\x00" in node.value:
-                self.report_error(GraphQLError("strings must not contain NUL characters", node))
-
-    return [*specified_rules, LimitsRule, NoNulRule, AsOfFieldsRule]
+            )
 
 
-class DocumentChecker:
-    """Parses and validates documents with the limits, remembering the answers (a bounded cache)."""
-
-    def __init__(self, schema: GraphQLSchema, limits: Limits, size: int = 512) -> None:
-        self._schema = schema
-        self._limits = limits
-        self._rules = limit_rules(limits, paged_fields(schema))
-        self._cache: dict[str, DocumentNode | list[GraphQLError]] = {}
-        self._size = size
-
-    def check(self, query: str) -> DocumentNode | list[GraphQLError]:
-        """The parsed document, or the parse and validation errors."""
-        if (hit := self._cache.get(query)) is not None:
-            return hit
-        try:
-            document = parse(query, max_tokens=self._limits.max_tokens)
-        except GraphQLError as error:
-            outcome: DocumentNode | list[GraphQLError] = [error]
-        else:
-            errors = validate(self._schema, document, rules=self._rules)
-            outcome = errors or document
-        if len(self._cache) >= self._size:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[query] = outcome
-        return outcome
+def _text_problem(found: str) -> str:
+    if found == "\x00":
+        return "strings must not contain NUL characters"
+    return "strings must be valid Unicode: a lone surrogate (U+D800 to U+DFFF) is not"

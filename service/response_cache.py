@@ -1,45 +1,90 @@
-"""A response cache for queries, keyed so that an answer is never staler than the views.
+"""Bounded caches: an LRU bounded in entries and in bytes, and the response cache built on it.
 
-The key holds the document, the variables, the caller's visibility (subject, roles, scopes) and
-the log positions the views have reached: a write that reaches the views changes the key.
+The response cache keys an answer by a digest of the document, the variables, the caller's
+visibility (subject, roles, scopes) and the log positions the views have reached: a write that
+reaches the views changes the key, and no key holds the document's text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedLRU(Generic[K, V]):
+    """Least recently used entries go first once either bound (entries, bytes) is passed."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: K) -> bool:
+        return key in self._entries
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        self._entries.move_to_end(key)
+        return found[0]
+
+    def put(self, key: K, value: V, size: int) -> None:
+        """Keep `value` (weighing `size` bytes); one larger than the whole bound is not kept."""
+        if size > self._max_bytes or self._max_entries <= 0:
+            return
+        previous = self._entries.pop(key, None)
+        if previous is not None:
+            self.bytes -= previous[1]
+        self._entries[key] = (value, size)
+        self.bytes += size
+        while len(self._entries) > self._max_entries or self.bytes > self._max_bytes:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self.bytes -= dropped
+
+
+def digest(text: str) -> str:
+    """The SHA-256 of a text, hex: what caches and the APQ store key documents by."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ResponseCache:
-    """A bounded LRU of response bodies."""
+    """Answers (the `data` of error-free queries) by a digest of everything that shapes them."""
 
-    def __init__(self, max_entries: int = 2048) -> None:
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._max = max_entries
+    def __init__(self, max_entries: int = 2048, max_bytes: int = 32_000_000) -> None:
+        self._entries: BoundedLRU[str, dict[str, Any]] = BoundedLRU(max_entries, max_bytes)
 
     @staticmethod
     def key(
-        query: str,
+        document_digest: str,
         variables: dict[str, Any] | None,
         operation: str | None,
         visibility: tuple[str, ...],
         positions: tuple[int, int],
     ) -> str:
-        return json.dumps(
-            [query, variables or {}, operation, visibility, positions],
+        shape = json.dumps(
+            [document_digest, variables or {}, operation, visibility, positions],
             sort_keys=True,
             separators=(",", ":"),
         )
+        return digest(shape)
 
-    def get(self, key: str) -> bytes | None:
-        body = self._entries.get(key)
-        if body is not None:
-            self._entries.move_to_end(key)
-        return body
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._entries.get(key)
 
-    def put(self, key: str, body: bytes) -> None:
-        self._entries[key] = body
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+    def put(self, key: str, data: dict[str, Any]) -> None:
+        size = len(json.dumps(data, separators=(",", ":"), default=str))
+        self._entries.put(key, data, size)
+
+    @property
+    def bytes(self) -> int:
+        return self._entries.bytes

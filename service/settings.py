@@ -65,6 +65,14 @@ class Settings:
     service_password: str | None = None
     kek_file: Path | None = None
     checkpoint_dir: Path = Path("var/checkpoints")
+    # pipeline:
+    max_header_bytes: int = 16_384
+    max_token_bytes: int = 8_192
+    address_rate_per_second: float = 200.0
+    address_rate_burst: int = 1000
+    response_cache_bytes: int = 32_000_000
+    document_cache_bytes: int = 8_000_000
+    apq_bytes: int = 8_000_000
 
     @property
     def production(self) -> bool:
@@ -120,4 +128,12 @@ class Settings:
             if env.get("KINERJA_KEK_FILE")
             else (None if mode == "production" else data_dir / "kek"),
             checkpoint_dir=Path(env.get("KINERJA_CHECKPOINT_DIR", str(data_dir / "checkpoints"))),
+            # pipeline:
+            max_header_bytes=int(env.get("KINERJA_MAX_HEADER_BYTES", "16384")),
+            max_token_bytes=int(env.get("KINERJA_MAX_TOKEN_BYTES", "8192")),
+            address_rate_per_second=float(env.get("KINERJA_ADDRESS_RATE_PER_SECOND", "200")),
+            address_rate_burst=int(env.get("KINERJA_ADDRESS_RATE_BURST", "1000")),
+            response_cache_bytes=int(env.get("KINERJA_RESPONSE_CACHE_BYTES", "32000000")),
+            document_cache_bytes=int(env.get("KINERJA_DOCUMENT_CACHE_BYTES", "8000000")),
+            apq_bytes=int(env.get("KINERJA_APQ_BYTES", "8000000")),
         )

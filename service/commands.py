@@ -17,6 +17,7 @@ from service.records import (
     Metadata,
     StreamWrite,
     VersionConflictError,
+    check_idempotency_key,
 )
 from service.snapshots import SnapshotStore
 
@@ -36,6 +37,11 @@ class CommandContext:
     correlation_id: str | None = None
     idempotency_key: str | None = None
     reason: str | None = None
+
+    def __post_init__(self) -> None:
+        # A bad key is refused before the handler reads or writes anything.
+        if self.idempotency_key is not None:
+            check_idempotency_key(self.idempotency_key)
 
     def metadata(self, reason: str | None = None) -> Metadata:
         """Event metadata from the verified principal, never from the input."""

@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
+
+from domain.errors import InvalidValue
+
+# An idempotency key: 1-200 ASCII letters, digits, '-', '_', '.' or ':' (a UUID, a ULID, a
+# "client:order:42" all fit). The store refuses anything else before it joins a commit group.
+IDEMPOTENCY_KEY_MAX = 200
+IDEMPOTENCY_KEY_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_.:")
+# The scope is "<token subject>:<mutation name>"; the subject is bounded with the metadata.
+IDEMPOTENCY_SCOPE_MAX = 320
+
+# The longest value of each metadata field the store writes beside every event, and the input
+# field a refusal names. Reasons match the longest reason the domain accepts (4,000 characters).
+METADATA_LIMITS: dict[str, tuple[int, str]] = {
+    "actor": (256, "actor"),
+    "actor_role": (32, "actorRole"),
+    "client_id": (256, "clientId"),
+    "correlation_id": (256, "requestId"),
+    "causation_id": (256, "causationId"),
+    "reason": (4000, "reason"),
+}
+
+
+def check_idempotency_key(key: str) -> str:
+    """The key itself if it is 1-200 characters of the documented alphabet; else InvalidValue."""
+    if not key:
+        raise InvalidValue("idempotencyKey", "idempotencyKey must not be empty")
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidValue(
+            "idempotencyKey",
+            f"idempotencyKey must be at most {IDEMPOTENCY_KEY_MAX} characters, got {len(key)}",
+        )
+    if not IDEMPOTENCY_KEY_ALPHABET.issuperset(key):
+        raise InvalidValue(
+            "idempotencyKey",
+            "idempotencyKey may contain only ASCII letters, digits, '-', '_', '.' and ':'",
+        )
+    return key
+
+
+def _encodes(text: str) -> bool:
+    """Whether the text is valid Unicode (no lone surrogates), as JSON in PostgreSQL needs."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -31,6 +78,19 @@ class Metadata:
             ("reason", self.reason),
         )
         return {k: v for k, v in fields if v is not None}
+
+    def check(self) -> None:
+        """Refuse a value longer than the store writes (stored events are read as they are)."""
+        for name, (limit, field_name) in METADATA_LIMITS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if len(value) > limit:
+                raise InvalidValue(field_name, f"{field_name} must be at most {limit} characters")
+            if "\x00" in value or not _encodes(value):
+                raise InvalidValue(
+                    field_name, f"{field_name} must be text without NUL or lone surrogates"
+                )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Metadata:
@@ -59,6 +119,13 @@ class IdempotencyKey:
 
     scope: str
     key: str
+
+    def __post_init__(self) -> None:
+        check_idempotency_key(self.key)
+        if not 0 < len(self.scope) <= IDEMPOTENCY_SCOPE_MAX:
+            raise InvalidValue(
+                "idempotencyKey", f"the key's scope must be 1-{IDEMPOTENCY_SCOPE_MAX} characters"
+            )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.context import STAFF_AND_PARTNERS, Info, page_size
+from schema.cursors import encode_cursor, position_cursor
 from schema.organisation import PageInfo
 from service import audit
 from service.auth import Role
@@ -94,7 +95,7 @@ class AuditQuery:
                 "an employee reads only their own trail", extensions={"code": "FORBIDDEN"}
             )
         size = page_size(first)
-        cursor = decode_cursor("event", after)
+        start = position_cursor("event", after)
         ids = info.context.services.ids
         where = audit.TrailFilter(
             subject_id=ids.employee_id(nip.strip()) if nip else None,
@@ -106,7 +107,7 @@ class AuditQuery:
         )
         services = info.context.services
         events = await audit.trail(
-            services.pool, services.store.codec, where, after=int(cursor or 0), limit=size + 1
+            services.pool, services.store.codec, where, after=start, limit=size + 1
         )
         personal = info.context.sees_personal_data(nip.strip() if nip else None)
         edges = [

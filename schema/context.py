@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -117,23 +116,6 @@ class Context:
 
 
 Info = StrawberryInfo[Context, None]
-
-
-def encode_cursor(kind: str, value: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
-
-
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
-    """The value inside a cursor of this kind; a BAD_USER_INPUT error for a foreign one."""
-    if cursor is None:
-        return None
-    try:
-        prefix, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-    except (ValueError, UnicodeDecodeError):
-        prefix, value = "", ""
-    if prefix != kind:
-        raise GraphQLError("invalid cursor", extensions={"code": "BAD_USER_INPUT"})
-    return value
 
 
 def page_size(first: int | None, default: int = 20, maximum: int = 100) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from domain.employee import Employee, Registration
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
-from domain.values import EmploymentType, PositionKind, require_unit_code
+from domain.values import EmploymentType, PositionKind, nip_digits, require_unit_code
 from service.auth import Role
 from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
 from service.identity import SubjectIds
@@ -139,9 +139,7 @@ class OrganisationHandlers:
         self, nip: str, field: str, *, missing_is_invalid: bool = False
     ) -> Employee:
         """The employee with this NIP (any layout of 18 digits), or an error on `field`."""
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue(field, "NIP must have 18 digits")
+        value = nip_digits(nip, field)
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None and missing_is_invalid:
             raise InvalidValue(field, f"no employee is registered with NIP {value}")

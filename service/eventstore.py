@@ -307,9 +307,12 @@ class _Retry(Exception):
 
 def _conflict(request: _Request, versions: dict[UUID, int]) -> VersionConflictError | None:
     for write, events in request.writes:
-        if not events:
+        if events:
+            expected = events[0].stream_version - 1
+        elif write.unchanged_at is not None:
+            expected = write.unchanged_at
+        else:
             continue
-        expected = events[0].stream_version - 1
         actual = versions.get(write.stream_id, 0)
         if actual != expected:
             return VersionConflictError(write.stream_id, expected, actual)

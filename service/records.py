@@ -106,11 +106,15 @@ class Metadata:
 
 @dataclass(frozen=True)
 class StreamWrite:
-    """New events for one stream; they must follow its current version exactly."""
+    """New events for one stream; they must follow its current version exactly.
+
+    A write with no events and an `unchanged_at` version writes nothing: it makes the append fail
+    with a version conflict if that stream (read to decide the change) moved on meanwhile."""
 
     stream_id: UUID
     events: tuple[DomainEventProtocol[Any], ...]
     subject_id: UUID | None = None
+    unchanged_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.employee import Employee, Registration
+from domain.employee import MAX_SUPERVISION_DEPTH, Employee, Registration
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
 from domain.values import EmploymentType, PositionKind, nip_digits, require_unit_code
@@ -67,22 +67,25 @@ class OrganisationHandlers:
         )
         self._require_unit_scope(ctx, registration.unit_code)
         await self._existing_unit(registration.unit_code, "unitCode")
+        chain: list[Employee] = []
         if registration.supervisor_nip is not None:
             supervisor = await self._existing_employee(
                 registration.supervisor_nip, "supervisorNip", missing_is_invalid=True
             )
             supervisor.require_active()
             registration.supervisor_id = supervisor.id
+            chain = await self.supervision_chain(supervisor)
         stream_id = self.ids.employee_id(registration.nip.value)
         if await self.repo.load(stream_id, Employee) is not None:
             raise AlreadyExists("an employee with this NIP is already registered", field="nip")
-        employee = Employee.register(stream_id, registration, ctx.now)
+        employee = Employee.register(stream_id, registration, ctx.now, [e.id for e in chain[1:]])
         return await self.repo.save(
             ctx,
             "registerEmployee",
             employee,
             subject_id=employee.id,
             result={"employee_id": str(employee.id)},
+            unchanged=chain,
         )
 
     async def transfer_employee(
@@ -119,14 +122,38 @@ class OrganisationHandlers:
             supervisor_nip, "supervisorNip", missing_is_invalid=True
         )
         supervisor.require_active()
-        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), ctx.now)
+        chain = await self.supervision_chain(supervisor, stop_at=employee)
+        superiors = [e.id for e in chain[1:]]
+        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), superiors, ctx.now)
         return await self.repo.save(
             ctx,
             "assignSupervisor",
             employee,
             subject_id=employee.id,
             result={"employee_id": str(employee.id)},
+            unchanged=[e for e in chain if e.id != employee.id],
         )
+
+    async def supervision_chain(
+        self, supervisor: Employee, stop_at: Employee | None = None
+    ) -> list[Employee]:
+        """The supervisor and their superiors, nearest first, as the log has them now: it ends at
+        the top, at `stop_at` (a circle), at a repeat, or one past the deepest chain allowed.
+
+        The domain decides on the ids; the append checks none of them changed meanwhile."""
+        chain = [supervisor]
+        while (above := chain[-1].supervisor_id) is not None and len(
+            chain
+        ) <= MAX_SUPERVISION_DEPTH:
+            if stop_at is not None and chain[-1].id == stop_at.id:
+                break
+            if any(e.id == above for e in chain):
+                break
+            superior = await self.repo.load(above, Employee)
+            if superior is None:
+                break
+            chain.append(superior)
+        return chain
 
     async def _existing_unit(self, code: str, field: str) -> Unit:
         unit_code = require_unit_code(code, field)

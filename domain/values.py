@@ -133,13 +133,26 @@ class Nip:
         return max(years, 0)
 
 
+def is_storable_text(text: str) -> bool:
+    """Whether PostgreSQL can store the text: valid Unicode (no lone surrogate), no NUL."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def require_text(field: str, value: str, *, max_length: int = 500) -> str:
-    """A non-empty, trimmed text of bounded length."""
+    """A non-empty, trimmed text of bounded length, valid Unicode without NUL characters."""
     text = value.strip()
     if not text:
         raise InvalidValue(field, f"{field} must not be empty")
     if len(text) > max_length:
         raise InvalidValue(field, f"{field} must be at most {max_length} characters")
+    if not is_storable_text(text):
+        raise InvalidValue(field, f"{field} must be valid Unicode text without NUL characters")
     return text
 
 

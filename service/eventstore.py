@@ -97,7 +97,10 @@ class EventStore:
         result: dict[str, Any] | None = None,
     ) -> AppendResult:
         """Append the writes atomically; raise VersionConflictError if any stream moved on."""
-        encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
+        try:
+            encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
+        except UnicodeEncodeError:
+            raise InvalidValue("input", "text must be valid Unicode (no lone surrogates)") from None
         if not any(events for _, events in encoded):
             raise ValueError("an append needs at least one event")
         metadata.check()

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.errors import InvalidValue
+from domain.values import is_storable_text
 
 # An idempotency key: 1-200 ASCII letters, digits, '-', '_', '.' or ':' (a UUID, a ULID, a
 # "client:order:42" all fit). The store refuses anything else before it joins a commit group.
@@ -48,15 +49,6 @@ def check_idempotency_key(key: str) -> str:
     return key
 
 
-def _encodes(text: str) -> bool:
-    """Whether the text is valid Unicode (no lone surrogates), as JSON in PostgreSQL needs."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Metadata:
     """Who did it, for whom, in which request and why: stored beside every event."""
@@ -87,7 +79,7 @@ class Metadata:
                 continue
             if len(value) > limit:
                 raise InvalidValue(field_name, f"{field_name} must be at most {limit} characters")
-            if "\x00" in value or not _encodes(value):
+            if not is_storable_text(value):
                 raise InvalidValue(
                     field_name, f"{field_name} must be text without NUL or lone surrogates"
                 )

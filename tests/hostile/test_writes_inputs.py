@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx
 import pytest
@@ -124,3 +125,35 @@ async def test_a_cursor_of_another_list_is_refused_and_its_own_list_accepts_it(
         document = "query($after: String)" + LISTS[field]
         body = await gql(client, document, {"after": cursor}, hr)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (field, body)
+
+
+REGISTER_NAMED = """
+mutation($name: String!) {
+  registerEmployee(input: {nip: "198503152010011002", name: $name, employmentType: PNS,
+      unitCode: "DINKES", positionKind: PELAKSANA, positionTitle: "Analis"}) {
+    __typename
+    ... on ValidationError { message field }
+  }
+}"""
+
+
+async def test_a_lone_surrogate_in_a_name_is_a_coded_error_and_appends_nothing(
+    client: httpx.AsyncClient, tokens: Tokens, services: Services
+) -> None:
+    hr = tokens.header(HR, "HR")
+    await gql(client, REGISTER_UNIT, None, hr)
+    before = await services.store.head()
+    # JSON may spell a lone surrogate as an escape; httpx would refuse to encode it.
+    payload = {"query": REGISTER_NAMED, "variables": {"name": "Sri \udc80 Wahyuni"}}
+    response = await client.post(
+        "/graphql",
+        content=json.dumps(payload).encode(),
+        headers={**hr, "Content-Type": "application/json"},
+    )
+    body = response.json()
+    if "errors" in body:  # the request pipeline refused the text itself
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    else:
+        answer = body["data"]["registerEmployee"]
+        assert (answer["__typename"], answer["field"]) == ("ValidationError", "name")
+    assert await services.store.head() == before

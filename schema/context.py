@@ -15,6 +15,10 @@ from strawberry.types import Info as StrawberryInfo
 from projections import directory
 from projections.directory import EmployeeView, UnitView
 from projections.sql import Reader
+
+# Cursors are read and written in schema.cursors; the names stay importable from here.
+from schema.cursors import decode_cursor as decode_cursor
+from schema.cursors import encode_cursor as encode_cursor
 from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -10,6 +11,29 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleBroken
 from domain.values import EmploymentType, Nip, PositionKind, require_text, require_unit_code
+
+# The deepest supervision chain the city may record (a chain of superiors up to the mayor's
+# office is about ten levels); the handler reads at most this many superiors.
+MAX_SUPERVISION_DEPTH = 64
+
+
+def refuse_supervision_cycle(employee_id: UUID, chain: Sequence[UUID]) -> None:
+    """Refuse a supervisor whose chain of superiors (`chain`, the supervisor first, then their
+    supervisor, and so on) leads back to the employee, or runs deeper than the city records."""
+    if chain and chain[0] == employee_id:
+        raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+    if employee_id in chain:
+        levels = chain.index(employee_id)
+        raise RuleBroken(
+            "supervision_cycle",
+            f"this supervisor reports to the employee through {levels} level(s): "
+            "supervision would go round in a circle",
+        )
+    if len(chain) > MAX_SUPERVISION_DEPTH:
+        raise RuleBroken(
+            "supervision_depth",
+            f"a supervision chain may have at most {MAX_SUPERVISION_DEPTH} levels",
+        )
 
 
 class Employee(Aggregate):
@@ -103,11 +127,20 @@ class Employee(Aggregate):
             raise RuleBroken("erased", "this person's data has been erased")
 
     @classmethod
-    def register(cls, id: UUID, registration: Registration, at: datetime) -> Employee:
-        """Register an employee under the stream id derived from the NIP."""
+    def register(
+        cls,
+        id: UUID,
+        registration: Registration,
+        at: datetime,
+        superiors: Sequence[UUID] = (),
+    ) -> Employee:
+        """Register an employee under the stream id derived from the NIP; `superiors` are the
+        supervisor's own superiors, nearest first (see `refuse_supervision_cycle`)."""
         r = registration
         if r.supervisor_nip is not None and r.supervisor_nip == r.nip.value:
             raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+        if r.supervisor_id is not None:
+            refuse_supervision_cycle(id, [r.supervisor_id, *superiors])
         return cls._create(
             cls.Registered,
             id=id,
@@ -122,11 +155,18 @@ class Employee(Aggregate):
             supervisor_nip=r.supervisor_nip,
         )
 
-    def transfer(self, to_unit: str, at: datetime, supervisor: Superior | None = None) -> None:
+    def transfer(
+        self,
+        to_unit: str,
+        at: datetime,
+        supervisor: Superior | None = None,
+        superiors: Sequence[UUID] = (),
+    ) -> None:
         """Move the employee to another unit; the old supervision ends with the move.
 
         The new supervisor, if named, must work in the new unit (the caller checks where they
-        work); without one the employee has no supervisor until one is assigned.
+        work; `superiors` are the new supervisor's own, nearest first); without one the employee
+        has no supervisor until one is assigned.
         """
         self.require_active()
         code = require_unit_code(to_unit, "unitCode")
@@ -139,20 +179,26 @@ class Employee(Aggregate):
                 "supervisorNip",
                 f"the new supervisor works in {supervisor.unit_code}, not in {code}",
             )
+        if supervisor is not None:
+            # Decide before recording anything: a refused transfer leaves no event behind.
+            refuse_supervision_cycle(self.id, [supervisor.id, *superiors])
         previous = self.supervisor_id
         self.trigger_event(self.Transferred, timestamp=at, from_unit=self.unit_code, to_unit=code)
         if supervisor is not None:
-            self.assign_supervisor(supervisor.id, supervisor.nip, at)
+            self.assign_supervisor(supervisor.id, supervisor.nip, superiors, at)
         elif previous is not None:
             self.trigger_event(
                 self.SupervisionEnded, timestamp=at, supervisor_id=previous, cause="transfer"
             )
 
-    def assign_supervisor(self, supervisor_id: UUID, supervisor_nip: str, at: datetime) -> None:
-        """Record the direct superior; nobody supervises themself."""
+    def assign_supervisor(
+        self, supervisor_id: UUID, supervisor_nip: str, superiors: Sequence[UUID], at: datetime
+    ) -> None:
+        """Record the direct superior; nobody supervises themself, directly or in a circle.
+
+        `superiors` are the supervisor's own superiors, nearest first."""
         self.require_active()
-        if supervisor_id == self.id:
-            raise RuleBroken("self_supervision", "an employee cannot supervise themself")
+        refuse_supervision_cycle(self.id, [supervisor_id, *superiors])
         self.trigger_event(
             self.SupervisorAssigned,
             timestamp=at,

@@ -44,6 +44,28 @@ def _real_date(year: int, month: int, day: int) -> date | None:
     return date(year, month, day)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def nip_digits(raw: str, field: str = "nip") -> str:
+    """Eighteen ASCII digits 0-9 (any layout), trimmed; the error names the character at fault.
+
+    `str.isdigit` also accepts superscripts and other scripts' digits (superscript two,
+    Arabic-Indic one), which no NIP holds and which would not read back as a number.
+    """
+    value = raw.strip()
+    wrong = next((i for i, c in enumerate(value) if c not in _ASCII_DIGITS), None)
+    if wrong is not None:
+        raise InvalidValue(
+            field,
+            f"NIP must contain digits only (ASCII 0-9): character {wrong + 1} "
+            f"{value[wrong]!r} is not one",
+        )
+    if len(value) != 18:
+        raise InvalidValue(field, f"NIP must have 18 digits, got {len(value)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Nip:
     """An 18-digit employee number: birth date, TMT CPNS, gender and serial (Perka BKN 22/2007)."""
@@ -75,11 +97,7 @@ class Nip:
     @classmethod
     def parse(cls, raw: str, employment_type: EmploymentType = EmploymentType.PNS) -> Nip:
         """Validate an NIP (PNS) or NI PPPK; the error names the part that is wrong."""
-        value = raw.strip()
-        if not value.isdigit():
-            raise InvalidValue("nip", "NIP must contain digits only")
-        if len(value) != 18:
-            raise InvalidValue("nip", f"NIP must have 18 digits, got {len(value)}")
+        value = nip_digits(raw)
         birth = _real_date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
         if birth is None:
             raise InvalidValue(
@@ -115,13 +133,26 @@ class Nip:
         return max(years, 0)
 
 
+def is_storable_text(text: str) -> bool:
+    """Whether PostgreSQL can store the text: valid Unicode (no lone surrogate), no NUL."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def require_text(field: str, value: str, *, max_length: int = 500) -> str:
-    """A non-empty, trimmed text of bounded length."""
+    """A non-empty, trimmed text of bounded length, valid Unicode without NUL characters."""
     text = value.strip()
     if not text:
         raise InvalidValue(field, f"{field} must not be empty")
     if len(text) > max_length:
         raise InvalidValue(field, f"{field} must be at most {max_length} characters")
+    if not is_storable_text(text):
+        raise InvalidValue(field, f"{field} must be valid Unicode text without NUL characters")
     return text
 
 

@@ -11,7 +11,8 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 
 from domain.personal_data import Kind
-from schema.context import Info, decode_cursor, encode_cursor, page_size, subject_of
+from schema.context import Info, page_size, subject_of
+from schema.cursors import encode_cursor, position_cursor
 from schema.organisation import PageInfo
 from service import audit
 from service.auth import Role
@@ -100,7 +101,7 @@ class AuditQuery:
                 "an employee reads only their own trail", extensions={"code": "FORBIDDEN"}
             )
         size = page_size(first)
-        cursor = decode_cursor("event", after)
+        start = position_cursor("event", after)
         ids = info.context.services.ids
         where = audit.TrailFilter(
             subject_id=ids.employee_id(nip.strip()) if nip else None,
@@ -112,7 +113,7 @@ class AuditQuery:
         )
         services = info.context.services
         events = await audit.trail(
-            services.pool, services.store.codec, where, after=int(cursor or 0), limit=size + 1
+            services.pool, services.store.codec, where, after=start, limit=size + 1
         )
         people = await people_of(info, events[:size])
         access = info.context.access

@@ -14,7 +14,8 @@ from schema.awards import (
     RuleSetRef,
     RuleSetType,
 )
-from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.context import STAFF_AND_PARTNERS, Info, page_size
+from schema.cursors import encode_cursor, position_cursor
 from schema.organisation import PageInfo
 from service.handlers.awards import Reevaluation
 
@@ -115,12 +116,11 @@ class AwardQuery:
     ) -> AwardDecisionConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
-        cursor = decode_cursor("decision", after)
         found = await views.decisions_page(
             info.context.services.pool,
             flagged=flagged,
             unit_code=unit_code.strip().upper() if unit_code else None,
-            after=int(cursor or 0),
+            after=position_cursor("decision", after),
             limit=size + 1,
         )
         edges = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,10 @@ from domain.personal_data import Kind
 from projections import directory
 from projections.directory import EmployeeView, UnitView
 from projections.sql import Reader
+
+# Cursors are read and written in schema.cursors; the names stay importable from here.
+from schema.cursors import decode_cursor as decode_cursor
+from schema.cursors import encode_cursor as encode_cursor
 from service.application import Services
 from service.auth import Principal, Role
 from service.commands import CommandContext
@@ -142,23 +145,6 @@ def subject_of(view: EmployeeView | None, unit_code: str | None = None) -> Subje
 
 
 Info = StrawberryInfo[Context, None]
-
-
-def encode_cursor(kind: str, value: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
-
-
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
-    """The value inside a cursor of this kind; a BAD_USER_INPUT error for a foreign one."""
-    if cursor is None:
-        return None
-    try:
-        prefix, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-    except (ValueError, UnicodeDecodeError):
-        prefix, value = "", ""
-    if prefix != kind:
-        raise GraphQLError("invalid cursor", extensions={"code": "BAD_USER_INPUT"})
-    return value
 
 
 def page_size(first: int | None, default: int = 20, maximum: int = 100) -> int:

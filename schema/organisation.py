@@ -14,7 +14,8 @@ from projections.directory import EmployeeView, UnitView
 from projections.performance_reads import employees_page
 from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
-from schema.context import STAFF_AND_PARTNERS, Info, decode_cursor, encode_cursor, page_size
+from schema.context import STAFF_AND_PARTNERS, Info, page_size
+from schema.cursors import encode_cursor, uuid_cursor
 from schema.dialogues import EmployeeDialogueFields
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
@@ -252,13 +253,13 @@ class OrganisationQuery:
     ) -> EmployeeConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
-        cursor = decode_cursor("employee", after)
+        start = uuid_cursor("employee", after)
         unit_code = _within_limit(info, unit_code.upper() if unit_code else None)
         views = await employees_page(
             info.context.services.pool,
             predicate=str(predicate) if predicate else None,
             unit_code=unit_code,
-            after=UUID(cursor) if cursor else None,
+            after=start,
             limit=size + 1,
         )
         edges = [

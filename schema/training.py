@@ -12,7 +12,8 @@ from projections import catalogue, directory, jp_ledger
 from projections.catalogue import ProgramView
 from projections.directory import EmployeeView
 from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
-from schema.context import Info, decode_cursor, encode_cursor, page_size
+from schema.context import Info, page_size
+from schema.cursors import decode_cursor, encode_cursor
 from schema.free_text import sees_outsider_names
 from schema.organisation import EmployeeType, PageInfo
 

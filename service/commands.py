@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -17,6 +18,7 @@ from service.records import (
     Metadata,
     StreamWrite,
     VersionConflictError,
+    check_idempotency_key,
 )
 from service.snapshots import SnapshotStore
 
@@ -36,6 +38,11 @@ class CommandContext:
     correlation_id: str | None = None
     idempotency_key: str | None = None
     reason: str | None = None
+
+    def __post_init__(self) -> None:
+        # A bad key is refused before the handler reads or writes anything.
+        if self.idempotency_key is not None:
+            check_idempotency_key(self.idempotency_key)
 
     def metadata(self, reason: str | None = None) -> Metadata:
         """Event metadata from the verified principal, never from the input."""
@@ -91,14 +98,17 @@ class Repository:
         subject_id: UUID | None = None,
         result: dict[str, Any] | None = None,
         reason: str | None = None,
+        unchanged: Sequence[Aggregate] = (),
     ) -> AppendResult:
-        """Append every pending event of the aggregates in one transaction."""
+        """Append every pending event of the aggregates in one transaction; fail with a version
+        conflict if a stream in `unchanged` (read to decide the change) moved on meanwhile."""
         writes = [
             StreamWrite(stream_id=a.id, events=tuple(a.collect_events()), subject_id=subject_id)
             for a in aggregates
         ]
+        guards = [StreamWrite(a.id, (), unchanged_at=a.version) for a in unchanged]
         appended = await self.store.append(
-            [w for w in writes if w.events],
+            [w for w in writes if w.events] + guards,
             ctx.metadata(reason),
             idempotency=ctx.idempotency(command),
             result=result,

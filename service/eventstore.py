@@ -3,6 +3,11 @@
 Concurrent `append` calls queue up for one writer task; the writer commits everything queued as one
 transaction under a global advisory lock, so positions are gap-free in commit order across processes
 and many callers share one fsync (group commit). Each caller still gets its own result or error.
+
+A request is checked before it joins a group (its idempotency key, its metadata and its size are
+bounded), so one bad request cannot make the group's transaction fail for the others; should the
+database refuse a group's rows all the same, the group is split and committed in halves, so only
+the request at fault fails.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.errors import InvalidValue
 from service.codec import EncodedEvent, EventCodec
+
+# record_from_row is part of this module's interface (history reads rows with it).
 from service.eventstore_sql import EVENT_COLUMNS, INSERT_SQL, STATE_SQL
+from service.eventstore_sql import record_from_row as record_from_row
 from service.hashchain import GENESIS, canonical_json, record_hash
 from service.metrics import EVENTS_APPENDED
 from service.pg import Connection
@@ -34,6 +43,11 @@ from service.sealing import seal_writes
 
 APPEND_LOCK = 7_301_002
 NOTIFY_CHANNEL = "kinerja_events"
+# The most one append may write: its events' payloads and metadata, in bytes.
+MAX_APPEND_BYTES = 8 * 1024 * 1024
+# Errors in which the database refused a group's rows (a value too long for an index, a value out
+# of range): the transaction rolled back before commit, so its requests may be committed apart.
+_ROWS_REFUSED = (asyncpg.DataError, asyncpg.ProgramLimitExceededError)
 
 
 @dataclass
@@ -44,23 +58,6 @@ class _Request:
     result: dict[str, Any]
     future: asyncio.Future[AppendResult]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def record_from_row(row: asyncpg.Record) -> RecordedEvent:
-    return RecordedEvent(
-        position=row["position"],
-        stream_id=row["stream_id"],
-        stream_version=row["stream_version"],
-        event_type=row["event_type"],
-        topic=row["topic"],
-        type_version=row["type_version"],
-        payload=bytes(row["payload"]),
-        metadata=row["metadata"],
-        subject_id=row["subject_id"],
-        recorded_at=row["recorded_at"],
-        effective_date=row["effective_date"],
-        hash=bytes(row["hash"]),
-    )
 
 
 class EventStore:
@@ -100,10 +97,15 @@ class EventStore:
         result: dict[str, Any] | None = None,
     ) -> AppendResult:
         """Append the writes atomically; raise VersionConflictError if any stream moved on."""
-        encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
+        try:
+            encoded = [(w, [self.codec.encode(e) for e in w.events]) for w in writes]
+        except UnicodeEncodeError:
+            raise InvalidValue("input", "text must be valid Unicode (no lone surrogates)") from None
         if not any(events for _, events in encoded):
             raise ValueError("an append needs at least one event")
+        metadata.check()
         encoded, meta = await seal_writes(self.codec, self._actor_id, encoded, metadata)
+        _check_size(encoded, meta)
         loop = asyncio.get_running_loop()
         request = _Request(encoded, meta, idempotency, result or {}, loop.create_future())
         if self._writer is None or self._writer.done():
@@ -138,6 +140,16 @@ class EventStore:
         try:
             async with self._pool.acquire() as conn:
                 outcomes = await self._write_group(conn, batch)
+        except _ROWS_REFUSED as error:
+            if len(batch) == 1:
+                if not batch[0].future.done():
+                    batch[0].future.set_exception(error)
+                return
+            # Nothing was committed: find the request at fault by committing the halves apart.
+            half = len(batch) // 2
+            await self._commit_group(batch[:half])
+            await self._commit_group(batch[half:])
+            return
         except Exception as error:
             for request in batch:
                 if not request.future.done():
@@ -285,15 +297,25 @@ class EventStore:
         return int(value)
 
 
+def _check_size(writes: list[tuple[StreamWrite, list[EncodedEvent]]], meta: dict[str, Any]) -> None:
+    size = sum(len(e.payload) for _, events in writes for e in events)
+    size += len(canonical_json(meta)) * sum(len(events) for _, events in writes)
+    if size > MAX_APPEND_BYTES:
+        raise InvalidValue("input", f"this change would write {size} bytes, the most is 8 MiB")
+
+
 class _Retry(Exception):
     """Internal: roll the group back and commit it again without the callers who left."""
 
 
 def _conflict(request: _Request, versions: dict[UUID, int]) -> VersionConflictError | None:
     for write, events in request.writes:
-        if not events:
+        if events:
+            expected = events[0].stream_version - 1
+        elif write.unchanged_at is not None:
+            expected = write.unchanged_at
+        else:
             continue
-        expected = events[0].stream_version - 1
         actual = versions.get(write.stream_id, 0)
         if actual != expected:
             return VersionConflictError(write.stream_id, expected, actual)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncpg
+
+from service.records import RecordedEvent
+
 EVENT_COLUMNS = (
     "position, stream_id, stream_version, event_type, topic, type_version, payload, metadata,"
     " subject_id, recorded_at, effective_date, hash"
@@ -34,3 +38,20 @@ WITH written AS (
 )
 SELECT pg_notify($17, $18)
 """
+
+
+def record_from_row(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        position=row["position"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        event_type=row["event_type"],
+        topic=row["topic"],
+        type_version=row["type_version"],
+        payload=bytes(row["payload"]),
+        metadata=row["metadata"],
+        subject_id=row["subject_id"],
+        recorded_at=row["recorded_at"],
+        effective_date=row["effective_date"],
+        hash=bytes(row["hash"]),
+    )

@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
+
+from domain.errors import InvalidValue
+from domain.values import is_storable_text
+
+# An idempotency key: 1-200 ASCII letters, digits, '-', '_', '.' or ':' (a UUID, a ULID, a
+# "client:order:42" all fit). The store refuses anything else before it joins a commit group.
+IDEMPOTENCY_KEY_MAX = 200
+IDEMPOTENCY_KEY_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_.:")
+# The scope is "<token subject>:<mutation name>"; the subject is bounded with the metadata.
+IDEMPOTENCY_SCOPE_MAX = 320
+
+# The longest value of each metadata field the store writes beside every event, and the input
+# field a refusal names. Reasons match the longest reason the domain accepts (4,000 characters).
+METADATA_LIMITS: dict[str, tuple[int, str]] = {
+    "actor": (256, "actor"),
+    "actor_role": (32, "actorRole"),
+    "client_id": (256, "clientId"),
+    "correlation_id": (256, "requestId"),
+    "causation_id": (256, "causationId"),
+    "reason": (4000, "reason"),
+}
+
+
+def check_idempotency_key(key: str) -> str:
+    """The key itself if it is 1-200 characters of the documented alphabet; else InvalidValue."""
+    if not key:
+        raise InvalidValue("idempotencyKey", "idempotencyKey must not be empty")
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidValue(
+            "idempotencyKey",
+            f"idempotencyKey must be at most {IDEMPOTENCY_KEY_MAX} characters, got {len(key)}",
+        )
+    if not IDEMPOTENCY_KEY_ALPHABET.issuperset(key):
+        raise InvalidValue(
+            "idempotencyKey",
+            "idempotencyKey may contain only ASCII letters, digits, '-', '_', '.' and ':'",
+        )
+    return key
 
 
 @dataclass(frozen=True)
@@ -32,6 +71,19 @@ class Metadata:
         )
         return {k: v for k, v in fields if v is not None}
 
+    def check(self) -> None:
+        """Refuse a value longer than the store writes (stored events are read as they are)."""
+        for name, (limit, field_name) in METADATA_LIMITS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if len(value) > limit:
+                raise InvalidValue(field_name, f"{field_name} must be at most {limit} characters")
+            if not is_storable_text(value):
+                raise InvalidValue(
+                    field_name, f"{field_name} must be text without NUL or lone surrogates"
+                )
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Metadata:
         return cls(
@@ -46,11 +98,15 @@ class Metadata:
 
 @dataclass(frozen=True)
 class StreamWrite:
-    """New events for one stream; they must follow its current version exactly."""
+    """New events for one stream; they must follow its current version exactly.
+
+    A write with no events and an `unchanged_at` version writes nothing: it makes the append fail
+    with a version conflict if that stream (read to decide the change) moved on meanwhile."""
 
     stream_id: UUID
     events: tuple[DomainEventProtocol[Any], ...]
     subject_id: UUID | None = None
+    unchanged_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +115,13 @@ class IdempotencyKey:
 
     scope: str
     key: str
+
+    def __post_init__(self) -> None:
+        check_idempotency_key(self.key)
+        if not 0 < len(self.scope) <= IDEMPOTENCY_SCOPE_MAX:
+            raise InvalidValue(
+                "idempotencyKey", f"the key's scope must be 1-{IDEMPOTENCY_SCOPE_MAX} characters"
+            )
 
 
 @dataclass(frozen=True)

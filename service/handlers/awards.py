@@ -15,6 +15,7 @@ from domain.errors import AlreadyExists, InvalidValue, NotFoundError, RuleBroken
 from domain.evaluation import local_day
 from domain.rule_set import AwardKind, RuleSet, RuleSetSpec, in_force
 from domain.training import AdvancedTrainingOpportunity
+from domain.values import nip_digits
 from projections import awards as views
 from projections.recommendations import advanced_opportunities
 from projections.sql import Reader
@@ -197,9 +198,7 @@ class AwardHandlers:
         return Reevaluation(award, stored, results, rule_set)
 
     async def _employee(self, nip: str) -> Employee:
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue("nip", "NIP must have 18 digits")
+        value = nip_digits(nip, "nip")
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None:
             raise NotFoundError(f"no employee is registered with NIP {value}")

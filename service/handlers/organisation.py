@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.employee import Employee, Registration, Superior
+from domain.employee import MAX_SUPERVISION_DEPTH, Employee, Registration, Superior
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
-from domain.values import EmploymentType, PositionKind, require_unit_code
+from domain.values import EmploymentType, PositionKind, nip_digits, require_unit_code
 from service.commands import CommandContext, Repository, check_expected_version
 from service.identity import SubjectIds
 from service.policy import HR_ACTORS as STAFF_ADMIN
@@ -66,22 +66,25 @@ class OrganisationHandlers:
         )
         self._require_unit_scope(ctx, registration.unit_code)
         await self._existing_unit(registration.unit_code, "unitCode")
+        chain: list[Employee] = []
         if registration.supervisor_nip is not None:
             supervisor = await self._existing_employee(
                 registration.supervisor_nip, "supervisorNip", missing_is_invalid=True
             )
             supervisor.require_active()
             registration.supervisor_id = supervisor.id
+            chain = await self.supervision_chain(supervisor)
         stream_id = self.ids.employee_id(registration.nip.value)
         if await self.repo.load(stream_id, Employee) is not None:
             raise AlreadyExists("an employee with this NIP is already registered", field="nip")
-        employee = Employee.register(stream_id, registration, ctx.now)
+        employee = Employee.register(stream_id, registration, ctx.now, [e.id for e in chain[1:]])
         return await self.repo.save(
             ctx,
             "registerEmployee",
             employee,
             subject_id=employee.id,
             result={"employee_id": str(employee.id)},
+            unchanged=chain,
         )
 
     async def transfer_employee(
@@ -103,20 +106,22 @@ class OrganisationHandlers:
         check_expected_version(employee, expected_version)
         self._require_unit_scope(ctx, employee.unit_code)
         target = await self._existing_unit(unit_code, "unitCode")
-        superior = None
+        superior, chain = None, []
         if supervisor_nip is not None:
             boss = await self._existing_employee(
                 supervisor_nip, "supervisorNip", missing_is_invalid=True
             )
             boss.require_active()
             superior = Superior(boss.id, supervisor_nip.strip(), boss.unit_code)
-        employee.transfer(target.code, ctx.now, superior)
+            chain = await self.supervision_chain(boss, stop_at=employee)
+        employee.transfer(target.code, ctx.now, superior, [e.id for e in chain[1:]])
         return await self.repo.save(
             ctx,
             "transferEmployee",
             employee,
             subject_id=employee.id,
             result={"employee_id": str(employee.id)},
+            unchanged=[e for e in chain if e.id != employee.id],
         )
 
     async def assign_supervisor(
@@ -133,14 +138,38 @@ class OrganisationHandlers:
             supervisor_nip, "supervisorNip", missing_is_invalid=True
         )
         supervisor.require_active()
-        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), ctx.now)
+        chain = await self.supervision_chain(supervisor, stop_at=employee)
+        superiors = [e.id for e in chain[1:]]
+        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), superiors, ctx.now)
         return await self.repo.save(
             ctx,
             "assignSupervisor",
             employee,
             subject_id=employee.id,
             result={"employee_id": str(employee.id)},
+            unchanged=[e for e in chain if e.id != employee.id],
         )
+
+    async def supervision_chain(
+        self, supervisor: Employee, stop_at: Employee | None = None
+    ) -> list[Employee]:
+        """The supervisor and their superiors, nearest first, as the log has them now: it ends at
+        the top, at `stop_at` (a circle), at a repeat, or one past the deepest chain allowed.
+
+        The domain decides on the ids; the append checks none of them changed meanwhile."""
+        chain = [supervisor]
+        while (above := chain[-1].supervisor_id) is not None and len(
+            chain
+        ) <= MAX_SUPERVISION_DEPTH:
+            if stop_at is not None and chain[-1].id == stop_at.id:
+                break
+            if any(e.id == above for e in chain):
+                break
+            superior = await self.repo.load(above, Employee)
+            if superior is None:
+                break
+            chain.append(superior)
+        return chain
 
     async def _existing_unit(self, code: str, field: str) -> Unit:
         unit_code = require_unit_code(code, field)
@@ -153,9 +182,7 @@ class OrganisationHandlers:
         self, nip: str, field: str, *, missing_is_invalid: bool = False
     ) -> Employee:
         """The employee with this NIP (any layout of 18 digits), or an error on `field`."""
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue(field, "NIP must have 18 digits")
+        value = nip_digits(nip, field)
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None and missing_is_invalid:
             raise InvalidValue(field, f"no employee is registered with NIP {value}")

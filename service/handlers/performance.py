@@ -16,6 +16,7 @@ from domain.finalisation import Distribution, finalise_evaluation, uphold_object
 from domain.plan import PerformancePlan, PlanTarget, plan_stream_id
 from domain.rating import Period
 from domain.unit_year import UnitYear, unit_year_stream_id
+from domain.values import nip_digits
 from service.auth import Role
 from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
 from service.handlers.unit_staff import UnitStaff
@@ -225,9 +226,7 @@ class PerformanceHandlers:
 
     async def employee(self, nip: str, field: str = "nip") -> Employee:
         """The employee with this NIP, or an error on `field`."""
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue(field, "NIP must have 18 digits")
+        value = nip_digits(nip, field)
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None:
             raise NotFoundError(f"no employee is registered with NIP {value}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain.employee import Employee
-from domain.errors import InvalidValue, NotFoundError
-from domain.values import require_text
+from domain.errors import NotFoundError
+from domain.values import nip_digits, require_text
 from service.auth import Role
 from service.commands import CommandContext, Repository
 from service.identity import SubjectIds
@@ -27,9 +27,7 @@ class PrivacyHandlers:
         if (done := await self.repo.replayed(ctx, "eraseSubject")) is not None:
             return done
         why = require_text("reason", reason, max_length=500)
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue("nip", "NIP must have 18 digits")
+        value = nip_digits(nip, "nip")
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None:
             raise NotFoundError(f"no employee is registered with NIP {value}")

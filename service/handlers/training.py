@@ -21,6 +21,7 @@ from domain.training import (
     enrolment_stream_id,
 )
 from domain.training_completion import CompletionContext, CompletionEntry, TrainingCompletion
+from domain.values import nip_digits
 from projections.performance_reads import open_needs
 from projections.sql import Reader
 from service.auth import Role
@@ -273,9 +274,7 @@ class TrainingHandlers:
         return program
 
     async def _employee(self, nip: str) -> Employee:
-        value = nip.strip()
-        if not (value.isdigit() and len(value) == 18):
-            raise InvalidValue("nip", "NIP must have 18 digits")
+        value = nip_digits(nip, "nip")
         employee = await self.repo.load(self.ids.employee_id(value), Employee)
         if employee is None:
             raise NotFoundError(f"no employee is registered with NIP {value}")

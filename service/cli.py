@@ -91,7 +91,7 @@ app.add_typer(import_app, name="import")
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (KINERJA_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).", min=1, max=65535)] = None,
 ) -> None:
     """Apply migrations and serve GraphQL (embedded PostgreSQL when DATABASE_URL is unset)."""
     from service.app import create_app

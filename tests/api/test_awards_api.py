@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -60,7 +59,7 @@ async def city(settings: Settings, database_url: str) -> AsyncIterator[httpx.Asy
     """The real app on a city started for the first time (default rule sets published)."""
     from service.app import create_app
 
-    on = dataclasses.replace(settings, default_rule_sets=True)
+    on = settings.model_copy(update={"default_rule_sets": True})
     services: Services = await build_services(on, database_url, run_projector=False)
     transport = httpx.ASGITransport(app=create_app(on, services))
     try:

@@ -36,7 +36,7 @@ async def _client_with(
         {
             "KINERJA_DATA_DIR": str(tmp_path),
             "KINERJA_JWT_SECRET": "test-secret-" + "x" * 32,
-            "KINERJA_ID_SECRET": "test-id-secret",
+            "KINERJA_ID_SECRET": "test-id-secret-" + "i" * 32,
             **env,
         }
     )

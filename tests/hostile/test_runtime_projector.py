@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -51,7 +50,7 @@ async def app_client(settings: Settings, services: Services) -> AsyncIterator[ht
 @pytest.fixture
 async def supervised(settings: Settings, database_url: str) -> AsyncIterator[Services]:
     """Services with the projector running in the background, as `kinerja serve` runs it."""
-    quick = dataclasses.replace(settings, views_wait=1.0)
+    quick = settings.model_copy(update={"views_wait": 1.0})
     built = await build_services(quick, database_url, run_projector=True)
     try:
         yield built
@@ -132,7 +131,7 @@ async def test_a_mutation_while_the_projector_is_stopped_answers_from_the_log(
     settings: Settings, database_url: str, tokens: Tokens
 ) -> None:
     # A worker deployment whose projector worker is down: nothing applies the events.
-    stopped = dataclasses.replace(settings, run_projector=False, views_wait=0.3)
+    stopped = settings.model_copy(update={"projector": "worker", "views_wait": 0.3})
     services = await build_services(stopped, database_url, run_projector=False)
     hr = tokens.header(HR, "HR")
     try:

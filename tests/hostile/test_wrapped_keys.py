@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -152,6 +151,6 @@ async def test_serve_refuses_a_kek_that_is_not_the_databases(
     in_use = read_kek(settings.kek_file).id
     wrong = settings.data_dir / "wrong-kek"
     wrong.write_bytes(Kek.generate().encoded())
-    elsewhere = replace(settings, kek_file=wrong)
+    elsewhere = settings.model_copy(update={"kek_file": wrong})
     with pytest.raises(KekError, match=f"wrapped under KEK {in_use}, but KINERJA_KEK_FILE"):
         await build_services(elsewhere, service_url(database_url), run_projector=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -48,7 +47,7 @@ BELOW = Rating.DI_BAWAH_EKSPEKTASI
 @pytest.fixture
 async def award_services(settings: Settings, database_url: str) -> AsyncIterator[Services]:
     """The services of a city started for the first time: the default rule sets published."""
-    on = dataclasses.replace(settings, default_rule_sets=True)
+    on = settings.model_copy(update={"default_rule_sets": True})
     built = await build_services(on, database_url, run_projector=False)
     try:
         yield built
@@ -248,7 +247,7 @@ def _independent_hash(name: str) -> str:
 async def test_default_rule_sets_publish_once_and_keep_their_hash_after_a_restart(
     settings: Settings, database_url: str
 ) -> None:
-    on = dataclasses.replace(settings, default_rule_sets=True)
+    on = settings.model_copy(update={"default_rule_sets": True})
     hashes = []
     for _ in range(2):
         built = await build_services(on, database_url, run_projector=False)

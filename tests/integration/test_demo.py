@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,7 +22,7 @@ YEAR = 2025
 @pytest.fixture
 async def demo_services(settings: Settings, database_url: str) -> AsyncIterator[Services]:
     """A city started for the first time (default award rule sets published)."""
-    on = dataclasses.replace(settings, default_rule_sets=True)
+    on = settings.model_copy(update={"default_rule_sets": True})
     built = await build_services(on, database_url, run_projector=False)
     try:
         yield built

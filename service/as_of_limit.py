@@ -21,9 +21,11 @@ from graphql import (
     ValidationRule,
 )
 
+from service.history import AS_OF_POOL_SIZE, MAX_AS_OF_FIELDS
+
 AS_OF_FIELDS = frozenset({"employeeAsOf", "employeeAtPosition"})
-AS_OF_POOL_SIZE = 4
-MAX_AS_OF_FIELDS = 3
+
+__all__ = ["AS_OF_POOL_SIZE", "MAX_AS_OF_FIELDS", "AsOfFieldsRule"]
 
 
 class AsOfFieldsRule(ValidationRule):

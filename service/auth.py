@@ -6,23 +6,11 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import jwt
 
+from service.roles import Role as Role
 from service.settings import Settings
-
-
-class Role(StrEnum):
-    """The roles of API.md."""
-
-    HR = "HR"
-    EVALUATOR = "EVALUATOR"
-    EMPLOYEE = "EMPLOYEE"
-    PARTNER = "PARTNER"
-    AUDITOR = "AUDITOR"
-    INSPECTOR = "INSPECTOR"
-    ADMIN = "ADMIN"
 
 
 class AuthError(Exception):

@@ -193,6 +193,7 @@ def project(
     """Run the projector as a worker (production: the API runs with KINERJA_PROJECTOR=worker)."""
     settings = Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
+    _refuse_unless_ready(settings)
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -23,6 +23,7 @@ from strawberry.types.graphql import OperationType
 from service import metrics
 from service.as_of_limit import AsOfFieldsRule
 from service.auth import Principal, Role
+from service.errors import ClientFacingError
 from service.graphql_limits import MAX_JSON_DEPTH, StringValuesRule, input_problem, limit_errors
 from service.persisted import NotAllowListed, sent_hash
 from service.response_cache import digest
@@ -189,7 +190,10 @@ _REQUEST_ERRORS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperat
 def coded(error: GraphQLError, request_id: str) -> GraphQLError:
     """A client-facing error: unexpected failures masked, every error with `extensions.code`."""
     original = error.original_error
-    if original is not None and not isinstance(original, (GraphQLError, *_REQUEST_ERRORS)):
+    if isinstance(original, ClientFacingError):
+        extensions = {"code": original.code}
+        message = str(original)
+    elif original is not None and not isinstance(original, (GraphQLError, *_REQUEST_ERRORS)):
         log.error(
             "unexpected error in %s",
             error.path,

@@ -14,13 +14,12 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from graphql import GraphQLError
 
 from domain.organisation import unit_stream_id
 from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
-from service.as_of_limit import AS_OF_POOL_SIZE
 from service.codec import EventCodec
 from service.database import init_connection
+from service.errors import ClientFacingError
 from service.eventstore import EventStore, record_from_row
 from service.eventstore_sql import EVENT_COLUMNS
 from service.facts import to_fact
@@ -155,6 +154,10 @@ async def compare_with_live(
     return differences
 
 
+# The as-of connections: a document may carry at most MAX_AS_OF_FIELDS as-of fields (the
+# pipeline's AsOfFieldsRule), so one connection stays free for other clients.
+AS_OF_POOL_SIZE = 4
+MAX_AS_OF_FIELDS = 3
 AS_OF_BUSY = "SERVICE_UNAVAILABLE"
 
 
@@ -197,9 +200,9 @@ class AsOfReader:
         try:
             conn = await self._pool.acquire(timeout=self._timeout)
         except TimeoutError:
-            raise GraphQLError(
+            raise ClientFacingError(
                 f"every as-of connection stayed busy for {self._timeout:g} s; retry shortly",
-                extensions={"code": AS_OF_BUSY},
+                AS_OF_BUSY,
             ) from None
         try:
             await _temporary_tables(conn, self._tables)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import AfterValidator, BeforeValidator, Field, FilePath, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from service.roles import Role
+
 Port = Annotated[int, Field(ge=1, le=65535)]
 Positive = Annotated[float, Field(gt=0)]
 Count = Annotated[int, Field(ge=1)]
@@ -68,7 +70,6 @@ def _default_id_secret(data: dict[str, Any]) -> str:
 
 def _known_roles(mapping: dict[str, str]) -> dict[str, str]:
     """A role map's targets are roles of API.md."""
-    from service.auth import Role
 
     unknown = sorted(set(mapping.values()) - {role.value for role in Role})
     if unknown:

@@ -27,7 +27,8 @@ def pipeline_settings(tmp_path: Path, **env: str) -> Settings:
         {
             "KINERJA_DATA_DIR": str(tmp_path),
             "KINERJA_JWT_SECRET": "test-secret-" + "x" * 32,
-            "KINERJA_ID_SECRET": "test-id-secret",
+            # Long enough for production, which some of these tests run as.
+            "KINERJA_ID_SECRET": "test-id-secret-" + "y" * 32,
             "KINERJA_ENV": "test",
             "KINERJA_DEFAULT_RULE_SETS": "0",
             **env,

@@ -51,7 +51,10 @@ pytest: setup
 schema: setup
 	$(BIN)/kinerja schema > schema/schema.graphql
 
+# The benchmark's peers are no dependency of the service: the eventsourcing library's own
+# PostgreSQL persistence comes from pip here, PostGraphile from npm on first use (bench/.peers).
 bench: setup
+	$(PIP) install 'eventsourcing[postgres]>=9.4,<10'
 	$(BIN)/python -m bench.run
 
 clean:

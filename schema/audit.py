@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from domain.personal_data import Kind
 from schema.context import Info, page_size, subject_of
 from schema.cursors import encode_cursor, position_cursor
+from schema.descriptions import AFTER, POSITION, RECORDED_AT
 from schema.organisation import PageInfo
 from service import audit
 from service.auth import Role
@@ -23,20 +24,34 @@ from service.records import RecordedEvent
 
 @strawberry.type(description="One event of the log as auditors read it.")
 class AuditEvent:
-    position: int
-    stream_id: strawberry.ID
-    stream_version: int
-    type: str
-    type_version: int
-    recorded_at: datetime
-    effective_date: date | None
-    actor: str
-    actor_role: str
-    client_id: str | None
-    correlation_id: str | None
-    causation_id: str | None
-    reason: str | None
-    payload: JSON
+    position: int = strawberry.field(description=POSITION)
+    stream_id: strawberry.ID = strawberry.field(
+        description="The stream (aggregate) it belongs to, e.g. an employee's or evaluation's id."
+    )
+    stream_version: int = strawberry.field(description="Its number within the stream, from 1.")
+    type: str = strawberry.field(description="The event type, e.g. EvaluationFinalised.")
+    type_version: int = strawberry.field(description="The version of the event type's payload.")
+    recorded_at: datetime = strawberry.field(description=RECORDED_AT)
+    effective_date: date | None = strawberry.field(
+        description="The business date it takes effect (e.g. a completion date); null: none."
+    )
+    actor: str = strawberry.field(
+        description="Who acted (token subject); `***` without the right to read names."
+    )
+    actor_role: str = strawberry.field(description="The role the actor acted in, e.g. HR.")
+    client_id: str | None = strawberry.field(description="The partner application, if any.")
+    correlation_id: str | None = strawberry.field(
+        description="The request id that appended it (X-Request-Id); null: none."
+    )
+    causation_id: str | None = strawberry.field(
+        description="The event or command that caused it, if recorded; null: none."
+    )
+    reason: str | None = strawberry.field(
+        description="Why, as given with the command; free text, null without the right to read it."
+    )
+    payload: JSON = strawberry.field(
+        description="The event's data as JSON; personal fields masked for this caller's role."
+    )
     hash: str = strawberry.field(description="The event's chain hash (hex).")
 
     @classmethod
@@ -67,16 +82,16 @@ class AuditEvent:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One audit event of a page and its cursor.")
 class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
+    cursor: str = strawberry.field(description="Opaque; pass as `after` to continue after it.")
+    node: AuditEvent = strawberry.field(description="The event at this place of the page.")
 
 
 @strawberry.type(description="A page of audit events in log order.")
 class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+    edges: list[AuditEventEdge] = strawberry.field(description="The events of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, where to go on.")
 
 
 @strawberry.type
@@ -85,14 +100,29 @@ class AuditQuery:
     async def audit_trail(
         self,
         info: Info,
-        nip: str | None = None,
-        stream_id: strawberry.ID | None = None,
-        actor: str | None = None,
-        event_type: str | None = None,
-        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-        to: datetime | None = None,
-        first: int | None = 50,
-        after: str | None = None,
+        nip: Annotated[
+            str | None, strawberry.argument(description="Only events about this employee.")
+        ] = None,
+        stream_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only events of this stream.")
+        ] = None,
+        actor: Annotated[
+            str | None, strawberry.argument(description="Only events by this actor (an NIP).")
+        ] = None,
+        event_type: Annotated[
+            str | None, strawberry.argument(description="Only this type, e.g. EvaluationFinalised.")
+        ] = None,
+        from_: Annotated[
+            datetime | None,
+            strawberry.argument(name="from", description="Recorded at or after (ISO 8601)."),
+        ] = None,
+        to: Annotated[
+            datetime | None, strawberry.argument(description="Recorded at or before (ISO 8601).")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size: at most 100 (default 50).")
+        ] = 50,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> AuditEventConnection:
         principal = info.context.reader(*TRAIL_READERS)
         own_only = principal.has(Role.EMPLOYEE) and not principal.has(*VIEW_READERS)

@@ -17,6 +17,8 @@ from projections import dialogues as reads
 from projections.dialogues import DialogueKey, DialogueView
 from projections.directory import EmployeeView
 from schema.context import Info
+from schema.described_enum import described_enum
+from schema.descriptions import IDEMPOTENCY_KEY, INPUT, NIP, PERIOD, RESULT, YEAR
 from schema.errors import MutationError
 from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
@@ -24,8 +26,15 @@ from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance_enums import PeriodEnum
 from service.handlers.dialogues import RecordDialogue
 
-DialogueKindEnum = strawberry.enum(
-    DialogueKind, description="Feedback, coaching, mentoring or counselling (bimbingan)."
+DialogueKindEnum = described_enum(
+    DialogueKind,
+    "The kind of a performance dialogue (bimbingan / pendampingan kinerja).",
+    {
+        "FEEDBACK": "Umpan balik: the supervisor's continuous feedback on the work.",
+        "COACHING": "Coaching: helping the employee find their own way to a better result.",
+        "MENTORING": "Mentoring: passing on the supervisor's experience and knowledge.",
+        "COUNSELLING": "Konseling: addressing a problem that holds the employee's work back.",
+    },
 )
 
 
@@ -36,27 +45,27 @@ class PerformanceDialogueType:
     view: strawberry.Private[DialogueView]
     subject: strawberry.Private[EmployeeView]
 
-    @strawberry.field
+    @strawberry.field(description="The dialogue's id (UUID).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field
+    @strawberry.field(description="The cycle's calendar year it belongs to.")
     def year(self) -> int:
         return self.view.year
 
-    @strawberry.field
+    @strawberry.field(description="The period it belongs to; it also shows on that evaluation.")
     def period(self) -> PeriodEnum:  # type: ignore[valid-type]
         return Period(self.view.period)
 
-    @strawberry.field
+    @strawberry.field(description="The date the session took place.")
     def held_on(self) -> date:
         return self.view.held_on
 
-    @strawberry.field
+    @strawberry.field(description="Feedback, coaching, mentoring or counselling.")
     def kind(self) -> DialogueKindEnum:  # type: ignore[valid-type]
         return DialogueKind(self.view.kind)
 
-    @strawberry.field
+    @strawberry.field(description="When it was recorded in the log (UTC).")
     def recorded_at(self) -> datetime:
         return self.view.recorded_at
 
@@ -103,30 +112,36 @@ class EmployeeDialogueFields:
     @strawberry.field(
         description="Performance dialogues (bimbingan) of a year, by period and date."
     )
-    async def dialogues(self, info: Info, year: int) -> list[PerformanceDialogueType]:
+    async def dialogues(
+        self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
+    ) -> list[PerformanceDialogueType]:
         return await dialogues_of(info, self.view, year, self)
 
 
-@strawberry.input
+@strawberry.input(description="One dialogue of the evaluator with a current subordinate.")
 class RecordPerformanceDialogueInput:
-    nip: str
-    year: int
-    period: PeriodEnum  # type: ignore[valid-type]
-    held_on: date
-    kind: DialogueKindEnum  # type: ignore[valid-type]
-    notes: str
-    agreed_actions: list[str] | None = None
-    idempotency_key: str | None = None
+    nip: str = strawberry.field(description=NIP)
+    year: int = strawberry.field(description="The cycle's calendar year it belongs to.")
+    period: PeriodEnum = strawberry.field(description=PERIOD)  # type: ignore[valid-type]
+    held_on: date = strawberry.field(description="The date the session took place.")
+    kind: DialogueKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Feedback, coaching, mentoring or counselling."
+    )
+    notes: str = strawberry.field(description="What was discussed; personal free text (sealed).")
+    agreed_actions: list[str] | None = strawberry.field(
+        default=None, description="What the employee and supervisor agreed to do; free text."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type
+@strawberry.type(description="The dialogue was recorded.")
 class RecordPerformanceDialogueSuccess(MutationSuccess):
-    dialogue: PerformanceDialogueType
+    dialogue: PerformanceDialogueType = strawberry.field(description="The recorded dialogue.")
 
 
 RecordPerformanceDialogueResult = Annotated[
     RecordPerformanceDialogueSuccess | MutationError,
-    strawberry.union("RecordPerformanceDialogueResult"),
+    strawberry.union("RecordPerformanceDialogueResult", description=RESULT),
 ]
 
 
@@ -134,7 +149,9 @@ RecordPerformanceDialogueResult = Annotated[
 class DialogueMutation:
     @strawberry.mutation(description="Record a dialogue with a current subordinate (EVALUATOR).")
     async def record_performance_dialogue(
-        self, info: Info, input: RecordPerformanceDialogueInput
+        self,
+        info: Info,
+        input: Annotated[RecordPerformanceDialogueInput, strawberry.argument(description=INPUT)],
     ) -> RecordPerformanceDialogueResult:
         command = RecordDialogue(
             nip=input.nip,

@@ -11,31 +11,36 @@ from service.records import VersionConflictError
 
 @strawberry.type(description="The input is malformed; `field` names the input field at fault.")
 class ValidationError:
-    message: str
-    field: str | None = None
+    message: str = strawberry.field(description="What is wrong, in English, for a developer.")
+    field: str | None = strawberry.field(
+        default=None,
+        description="The input field at fault (camelCase, e.g. `nip`); null: not one field.",
+    )
 
 
 @strawberry.type(description="The caller's role, scope or unit does not allow this.")
 class NotAuthorized:
-    message: str
+    message: str = strawberry.field(description="Which role, scope or unit this needs.")
 
 
 @strawberry.type(description="Something the input refers to does not exist.")
 class NotFound:
-    message: str
+    message: str = strawberry.field(description="What was looked for and not found.")
 
 
 @strawberry.type(description="The stream changed since the caller read it.")
 class VersionConflict:
-    message: str
-    expected_version: int
-    actual_version: int
+    message: str = strawberry.field(description="Which stream moved on; read it again, retry.")
+    expected_version: int = strawberry.field(description="The `expectedVersion` you sent.")
+    actual_version: int = strawberry.field(description="The stream's version now.")
 
 
 @strawberry.type(description="The input is well-formed but a rule of the programme refuses it.")
 class RuleViolation:
-    message: str
-    rule: str
+    message: str = strawberry.field(description="What the rule requires, in English.")
+    rule: str = strawberry.field(
+        description="A stable code of the rule, e.g. `cycle_closed`; switch on it, not on message."
+    )
 
 
 MutationError = ValidationError | NotAuthorized | NotFound | VersionConflict | RuleViolation

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from projections import directory
 from projections.directory import EmployeeView
 from schema.context import Info
+from schema.descriptions import NIP
 from schema.organisation import EmployeeType
 from service.history import AsOfReader, replay_subject
 from service.policy import HISTORY_READERS
@@ -34,11 +36,24 @@ async def _employee_as_of(
 @strawberry.type
 class HistoryQuery:
     @strawberry.field(description="The employee as the log stood at that moment; null before.")
-    async def employee_as_of(self, info: Info, nip: str, at: datetime) -> EmployeeType | None:
+    async def employee_as_of(
+        self,
+        info: Info,
+        nip: Annotated[str, strawberry.argument(description=NIP)],
+        at: Annotated[
+            datetime,
+            strawberry.argument(description="The moment (ISO 8601 with zone); transaction time."),
+        ],
+    ) -> EmployeeType | None:
         return await _employee_as_of(info, nip, at, None)
 
     @strawberry.field(description="The employee as the log stood at that position; null before.")
     async def employee_at_position(
-        self, info: Info, nip: str, position: int
+        self,
+        info: Info,
+        nip: Annotated[str, strawberry.argument(description=NIP)],
+        position: Annotated[
+            int, strawberry.argument(description="A log position: the views after that event.")
+        ],
     ) -> EmployeeType | None:
         return await _employee_as_of(info, nip, None, position)

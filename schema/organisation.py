@@ -16,9 +16,26 @@ from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, page_size
 from schema.cursors import encode_cursor, uuid_cursor
+from schema.descriptions import (
+    AFTER,
+    FIRST,
+    INPUT,
+    NIP,
+    RESULT,
+    UNIT_CODE,
+    YEAR,
+)
 from schema.dialogues import EmployeeDialogueFields
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
+from schema.organisation_inputs import (
+    AssignSupervisorInput,
+    EmploymentTypeEnum,
+    PositionKindEnum,
+    RegisterEmployeeInput,
+    RegisterUnitInput,
+    TransferEmployeeInput,
+)
 from schema.outcomes import UnitOutcomeFields
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from schema.training_recommendations import EmployeeTrainingFields
@@ -27,14 +44,11 @@ from service.handlers.organisation import RegisterEmployee
 if TYPE_CHECKING:
     from schema.training import JpComplianceType, JpLedgerType
 
-EmploymentTypeEnum = strawberry.enum(EmploymentType, description="PNS or PPPK.")
-PositionKindEnum = strawberry.enum(PositionKind, description="Position kind (UU 20/2023).")
-
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
 class UnitType(UnitPerformanceFields, UnitOutcomeFields):
-    code: str
-    name: str
+    code: str = strawberry.field(description="The unit's short code, upper case, e.g. DINKES.")
+    name: str = strawberry.field(description="The unit's official name, e.g. Dinas Kesehatan.")
     sector: str | None = strawberry.field(
         default=None, description="The sector it serves (kesehatan, pendidikan...), if declared."
     )
@@ -45,7 +59,7 @@ class UnitType(UnitPerformanceFields, UnitOutcomeFields):
 
     @strawberry.field(description="JP compliance of the unit's employees in a year (staff).")
     async def jp_compliance(
-        self, info: Info, year: int
+        self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
     ) -> Annotated[JpComplianceType, strawberry.lazy("schema.training")]:
         from schema.training import unit_compliance
 
@@ -55,7 +69,9 @@ class UnitType(UnitPerformanceFields, UnitOutcomeFields):
 
 @strawberry.type(name="SupervisorRef", description="An employee's direct superior.")
 class SupervisorRef:
-    nip: str | None
+    nip: str | None = strawberry.field(
+        description="The superior's NIP; null without the right to read it (staff, `pii`)."
+    )
 
 
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
@@ -79,15 +95,15 @@ class EmployeeType(
     def name(self, info: Info) -> str | None:
         return self.view.name if info.context.sees_names_of(self.view) else None
 
-    @strawberry.field
+    @strawberry.field(description="PNS or PPPK, as registered.")
     def employment_type(self) -> EmploymentTypeEnum:  # type: ignore[valid-type]
         return EmploymentType(self.view.employment_type)
 
-    @strawberry.field
+    @strawberry.field(description="The kind of the current position (UU 20/2023).")
     def position_kind(self) -> PositionKindEnum:  # type: ignore[valid-type]
         return PositionKind(self.view.position_kind)
 
-    @strawberry.field
+    @strawberry.field(description="The current position's title as HR recorded it.")
     def position_title(self) -> str:
         return self.view.position_title
 
@@ -95,20 +111,20 @@ class EmployeeType(
     def version(self) -> int:
         return self.view.version
 
-    @strawberry.field
+    @strawberry.field(description="The unit the employee works in now; null if unknown.")
     async def unit(self, info: Info) -> UnitType | None:
         view = await info.context.loaders_for(self)["unit"].load(self.view.unit_code)
         return UnitType.of(view) if view else None
 
     @strawberry.field(description="The JP ledger of a year (competency development).")
     async def jp(
-        self, info: Info, year: int
+        self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
     ) -> Annotated[JpLedgerType, strawberry.lazy("schema.training")] | None:
         from schema.training import ledger_of
 
         return await ledger_of(info, self.view, year, self)
 
-    @strawberry.field
+    @strawberry.field(description="The current direct superior (the evaluator); null: none.")
     async def supervisor(self, info: Info) -> SupervisorRef | None:
         if self.view.supervisor_id is None:
             return None
@@ -117,101 +133,61 @@ class EmployeeType(
         return SupervisorRef(nip=nip if info.context.sees_names_of(boss) else None)
 
 
-@strawberry.type
+@strawberry.type(description="One employee of a page and the cursor just after it.")
 class EmployeeEdge:
-    cursor: str
-    node: EmployeeType
+    cursor: str = strawberry.field(description="Opaque; pass as `after` to continue after it.")
+    node: EmployeeType = strawberry.field(description="The employee at this place of the page.")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its connection (Relay).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when another page follows.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor (pass as `after`); null on an empty page."
+    )
 
 
 @strawberry.type(description="A page of employees (Relay connection, keyset cursors).")
 class EmployeeConnection:
-    edges: list[EmployeeEdge]
-    page_info: PageInfo
+    edges: list[EmployeeEdge] = strawberry.field(description="The employees of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, where to go on.")
 
 
-@strawberry.input
-class RegisterUnitInput:
-    code: str
-    name: str
-    sector: str | None = strawberry.field(
-        default=None, description="The sector it serves, e.g. kesehatan (recommendations use it)."
-    )
-    idempotency_key: str | None = None
-
-
-@strawberry.input
-class RegisterEmployeeInput:
-    nip: str
-    name: str
-    employment_type: EmploymentTypeEnum  # type: ignore[valid-type]
-    unit_code: str
-    position_kind: PositionKindEnum  # type: ignore[valid-type]
-    position_title: str
-    supervisor_nip: str | None = None
-    idempotency_key: str | None = None
-
-
-@strawberry.input
-class TransferEmployeeInput:
-    nip: str
-    unit_code: str
-    supervisor_nip: str | None = strawberry.field(
-        default=None,
-        description="The new supervisor, in the new unit; absent: none until assigned.",
-    )
-    expected_version: int | None = None
-    idempotency_key: str | None = None
-
-
-@strawberry.input
-class AssignSupervisorInput:
-    nip: str
-    supervisor_nip: str
-    expected_version: int | None = None
-    idempotency_key: str | None = None
-
-
-@strawberry.type
+@strawberry.type(description="The unit was registered.")
 class RegisterUnitSuccess(MutationSuccess):
-    unit: UnitType
-    position: int
+    unit: UnitType = strawberry.field(description="The unit as registered.")
 
 
-@strawberry.type
+@strawberry.type(description="The employee was registered.")
 class RegisterEmployeeSuccess(MutationSuccess):
-    employee: EmployeeType
-    position: int
+    employee: EmployeeType = strawberry.field(description="The employee as registered.")
 
 
-@strawberry.type
+@strawberry.type(description="The employee was transferred.")
 class TransferEmployeeSuccess(MutationSuccess):
-    employee: EmployeeType
-    position: int
+    employee: EmployeeType = strawberry.field(description="The employee in the new unit.")
 
 
-@strawberry.type
+@strawberry.type(description="The superior was recorded.")
 class AssignSupervisorSuccess(MutationSuccess):
-    employee: EmployeeType
-    position: int
+    employee: EmployeeType = strawberry.field(description="The employee with the new superior.")
 
 
 RegisterUnitResult = Annotated[
-    RegisterUnitSuccess | MutationError, strawberry.union("RegisterUnitResult")
+    RegisterUnitSuccess | MutationError,
+    strawberry.union("RegisterUnitResult", description=RESULT),
 ]
 RegisterEmployeeResult = Annotated[
-    RegisterEmployeeSuccess | MutationError, strawberry.union("RegisterEmployeeResult")
+    RegisterEmployeeSuccess | MutationError,
+    strawberry.union("RegisterEmployeeResult", description=RESULT),
 ]
 TransferEmployeeResult = Annotated[
-    TransferEmployeeSuccess | MutationError, strawberry.union("TransferEmployeeResult")
+    TransferEmployeeSuccess | MutationError,
+    strawberry.union("TransferEmployeeResult", description=RESULT),
 ]
 AssignSupervisorResult = Annotated[
-    AssignSupervisorSuccess | MutationError, strawberry.union("AssignSupervisorResult")
+    AssignSupervisorSuccess | MutationError,
+    strawberry.union("AssignSupervisorResult", description=RESULT),
 ]
 
 
@@ -235,7 +211,9 @@ def _within_limit(info: Info, unit_code: str | None) -> str | None:
 @strawberry.type
 class OrganisationQuery:
     @strawberry.field(description="The employee with this NIP, or null.")
-    async def employee(self, info: Info, nip: str) -> EmployeeType | None:
+    async def employee(
+        self, info: Info, nip: Annotated[str, strawberry.argument(description=NIP)]
+    ) -> EmployeeType | None:
         info.context.reader()
         view = await directory.employee_by_nip(info.context.services.pool, nip.strip())
         if view is None or not info.context.may_read_employee(view):
@@ -246,10 +224,15 @@ class OrganisationQuery:
     async def employees(
         self,
         info: Info,
-        unit_code: str | None = None,
-        predicate: PredicateEnum | None = None,  # type: ignore[valid-type]
-        first: int | None = 20,
-        after: str | None = None,
+        unit_code: Annotated[
+            str | None, strawberry.argument(description=f"{UNIT_CODE} Null: every unit.")
+        ] = None,
+        predicate: Annotated[
+            PredicateEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only employees whose latest final predicate is this."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> EmployeeConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
@@ -275,7 +258,9 @@ class OrganisationQuery:
         )
 
     @strawberry.field(description="The unit with this code, or null.")
-    async def unit(self, info: Info, code: str) -> UnitType | None:
+    async def unit(
+        self, info: Info, code: Annotated[str, strawberry.argument(description=UNIT_CODE)]
+    ) -> UnitType | None:
         info.context.reader()
         view = await directory.unit_by_code(info.context.services.pool, code.strip().upper())
         return UnitType.of(view) if view else None
@@ -289,7 +274,11 @@ class OrganisationQuery:
 @strawberry.type
 class OrganisationMutation:
     @strawberry.mutation(description="Register a unit (HR, ADMIN).")
-    async def register_unit(self, info: Info, input: RegisterUnitInput) -> RegisterUnitResult:
+    async def register_unit(
+        self,
+        info: Info,
+        input: Annotated[RegisterUnitInput, strawberry.argument(description=INPUT)],
+    ) -> RegisterUnitResult:
         handlers = info.context.services.organisation
         outcome = await run_command(
             info,
@@ -304,7 +293,9 @@ class OrganisationMutation:
 
     @strawberry.mutation(description="Register an employee (HR, ADMIN); an NIP registers once.")
     async def register_employee(
-        self, info: Info, input: RegisterEmployeeInput
+        self,
+        info: Info,
+        input: Annotated[RegisterEmployeeInput, strawberry.argument(description=INPUT)],
     ) -> RegisterEmployeeResult:
         command = RegisterEmployee(
             nip=input.nip,
@@ -328,7 +319,9 @@ class OrganisationMutation:
         description="Move an employee to another unit (HR, ADMIN); the old supervision ends."
     )
     async def transfer_employee(
-        self, info: Info, input: TransferEmployeeInput
+        self,
+        info: Info,
+        input: Annotated[TransferEmployeeInput, strawberry.argument(description=INPUT)],
     ) -> TransferEmployeeResult:
         handlers = info.context.services.organisation
         outcome = await run_command(
@@ -345,7 +338,9 @@ class OrganisationMutation:
 
     @strawberry.mutation(description="Record an employee's direct superior (HR, ADMIN).")
     async def assign_supervisor(
-        self, info: Info, input: AssignSupervisorInput
+        self,
+        info: Info,
+        input: Annotated[AssignSupervisorInput, strawberry.argument(description=INPUT)],
     ) -> AssignSupervisorResult:
         handlers = info.context.services.organisation
         outcome = await run_command(

@@ -19,6 +19,7 @@ from projections.directory import EmployeeView
 from projections.performance_reads import EvaluationStep, EvaluationView
 from projections.sql import Reader
 from schema.context import STAFF_AND_PARTNERS, Info, subject_of
+from schema.descriptions import ACTOR_ROLE, PERIOD, POSITION, RECORDED_AT, YEAR
 from schema.loaders import Loads, loader
 from schema.performance_detail import EvaluationDetailFields
 from schema.performance_enums import (
@@ -67,7 +68,7 @@ class EvaluationEventType:
     step: strawberry.Private[EvaluationStep]
     shown_reason: strawberry.Private[str | None]
 
-    @strawberry.field
+    @strawberry.field(description=POSITION)
     def position(self) -> int:
         return self.step.position
 
@@ -75,19 +76,19 @@ class EvaluationEventType:
     def type(self) -> str:
         return self.step.event_type
 
-    @strawberry.field
+    @strawberry.field(description=RECORDED_AT)
     def recorded_at(self) -> datetime:
         return self.step.recorded_at
 
-    @strawberry.field
+    @strawberry.field(description=ACTOR_ROLE)
     def actor_role(self) -> str | None:
         return self.step.actor_role
 
-    @strawberry.field
+    @strawberry.field(description="The status the evaluation had after this event.")
     def status(self) -> EvaluationStatusEnum:  # type: ignore[valid-type]
         return EvaluationStatus(self.step.status)
 
-    @strawberry.field
+    @strawberry.field(description="The predicate after this event; null before finalisation.")
     def predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
         return Predicate(self.step.predicate) if self.step.predicate else None
 
@@ -102,19 +103,23 @@ class EvaluationType(EvaluationDetailFields):
     # Set when reached from an employee of `employeeAsOf`: reads go to that replay.
     as_of: strawberry.Private[Reader | None] = None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The evaluation's stream id (UUID); pass it to `evaluation(id:)`."
+    )
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field
+    @strawberry.field(description="The cycle's calendar year.")
     def year(self) -> int:
         return self.view.year
 
-    @strawberry.field
+    @strawberry.field(description="The quarter or TAHUNAN (annual) it evaluates.")
     def period(self) -> PeriodEnum:  # type: ignore[valid-type]
         return Period(self.view.period)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Where it stands: submitted, final, objected, revised or rejected."
+    )
     def status(self) -> EvaluationStatusEnum:  # type: ignore[valid-type]
         return EvaluationStatus(self.view.status)
 
@@ -127,15 +132,19 @@ class EvaluationType(EvaluationDetailFields):
         p = self.view.previous_predicate
         return Predicate(p) if p else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="Suggested from the per-target ratings; another needs a justification."
+    )
     def suggested_results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
         return Rating(self.view.suggested_results_rating)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The rating of the work results (realisation of the SKP targets)."
+    )
     def results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
         return Rating(self.view.results_rating)
 
-    @strawberry.field
+    @strawberry.field(description="The overall rating of behaviour against the BerAKHLAK values.")
     def behaviour_rating(self) -> RatingEnum:  # type: ignore[valid-type]
         return Rating(self.view.behaviour_rating)
 
@@ -157,7 +166,7 @@ class EvaluationType(EvaluationDetailFields):
         text = self.view.override_justification
         return info.context.reveal(text, "EvaluationFinalised", "override_justification", view)
 
-    @strawberry.field
+    @strawberry.field(description="The date (WIB) it was finalised; null while only submitted.")
     def finalised_on(self) -> date | None:
         return self.view.finalised_on
 
@@ -165,7 +174,7 @@ class EvaluationType(EvaluationDetailFields):
     def version(self) -> int:
         return self.view.version
 
-    @strawberry.field
+    @strawberry.field(description="The evaluated employee; null if the caller may not read them.")
     async def employee(
         self, info: Info
     ) -> Annotated[EmployeeType, strawberry.lazy("schema.organisation")] | None:
@@ -234,23 +243,33 @@ async def _standing(info: Info, employee_id: UUID, owner: object = None) -> read
 
 @strawberry.type(description="How many final evaluations have one predicate.")
 class PredicateCount:
-    predicate: PredicateEnum  # type: ignore[valid-type]
-    count: int
+    predicate: PredicateEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The predicate counted."
+    )
+    count: int = strawberry.field(description="How many final evaluations have it (0 or more).")
 
 
 @strawberry.type(description="A recorded distribution override.")
 class DistributionOverride:
-    justification: str | None  # free text: null for those who may not read it
-    recorded_at: str
-    actor_role: str | None
+    justification: str | None = strawberry.field(  # free text: null for those who may not read it
+        description="Why the bounds were overridden; free text, null without the right to read it."
+    )
+    recorded_at: str = strawberry.field(description="When it was recorded (ISO 8601, UTC).")
+    actor_role: str | None = strawberry.field(description=ACTOR_ROLE)
 
 
 @strawberry.type(description="A unit's performance year: organisation predicate and overrides.")
 class UnitPerformanceYear:
-    year: int
-    organization_predicate: OrganizationPredicateEnum | None  # type: ignore[valid-type]
-    overrides: list[DistributionOverride]
-    flagged_evaluations: int
+    year: int = strawberry.field(description=YEAR)
+    organization_predicate: OrganizationPredicateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The predicate HR set for the unit this year; null: not set (no bounds)."
+    )
+    overrides: list[DistributionOverride] = strawberry.field(
+        description="Overrides recorded to finalise outside the distribution bounds."
+    )
+    flagged_evaluations: int = strawberry.field(
+        description="How many evaluations were finalised under an override (for inspectors)."
+    )
 
 
 @strawberry.type(name="UnitPerformance")
@@ -263,8 +282,8 @@ class UnitPerformanceFields:
     async def distribution(
         self,
         info: Info,
-        year: int,
-        period: PeriodEnum,  # type: ignore[valid-type]
+        year: Annotated[int, strawberry.argument(description=YEAR)],
+        period: Annotated[PeriodEnum, strawberry.argument(description=PERIOD)],  # type: ignore[valid-type]
     ) -> list[PredicateCount]:
         info.context.reader(*STAFF_AND_PARTNERS)
         counts = await unit_view.distribution(
@@ -276,8 +295,8 @@ class UnitPerformanceFields:
     async def completion_rate(
         self,
         info: Info,
-        year: int,
-        period: PeriodEnum,  # type: ignore[valid-type]
+        year: Annotated[int, strawberry.argument(description=YEAR)],
+        period: Annotated[PeriodEnum, strawberry.argument(description=PERIOD)],  # type: ignore[valid-type]
     ) -> float:
         info.context.reader(*STAFF_AND_PARTNERS)
         final, active = await unit_view.completion(
@@ -286,7 +305,9 @@ class UnitPerformanceFields:
         return final / active if active else 0.0
 
     @strawberry.field(description="The unit's year: organisation predicate and overrides.")
-    async def performance_year(self, info: Info, year: int) -> UnitPerformanceYear | None:
+    async def performance_year(
+        self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
+    ) -> UnitPerformanceYear | None:
         info.context.reader(*STAFF_AND_PARTNERS)
         found = await unit_view.unit_year(info.context.services.pool, self.code, year)
         if found is None:
@@ -329,6 +350,12 @@ async def readable_evaluation(info: Info, evaluation_id: str) -> EvaluationType 
 @strawberry.type
 class PerformanceQuery:
     @strawberry.field(description="One evaluation with its history, or null.")
-    async def evaluation(self, info: Info, id: strawberry.ID) -> EvaluationType | None:
+    async def evaluation(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="An evaluation's stream id (UUID).")
+        ],
+    ) -> EvaluationType | None:
         info.context.reader()
         return await readable_evaluation(info, str(id))

@@ -26,9 +26,11 @@ _ASSESSING = (Evaluation.Submitted, Evaluation.Corrected, Evaluation.ObjectionUp
 
 @strawberry.type(name="TargetRating", description="The rating of one work target of the SKP.")
 class TargetRatingType:
-    target_index: int
-    title: str
-    rating: RatingEnum  # type: ignore[valid-type]
+    target_index: int = strawberry.field(description="The target's index in the plan, from 0.")
+    title: str = strawberry.field(description="The target's title as agreed in the plan.")
+    rating: RatingEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How the realisation compares with the target."
+    )
     evidence: list[str] | None = strawberry.field(
         description="Bukti dukung (links, document numbers); null without the right to read it."
     )
@@ -36,7 +38,9 @@ class TargetRatingType:
 
 @strawberry.type(name="BehaviourNote", description="The note on one BerAKHLAK core value.")
 class BehaviourNoteType:
-    value: CoreValueEnum  # type: ignore[valid-type]
+    value: CoreValueEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The core value the note is about."
+    )
     note: str | None = strawberry.field(description="Free text; null without the right.")
 
 

@@ -9,6 +9,8 @@ import strawberry
 
 from domain.assessment import AssessmentDraft, TargetRating
 from domain.plan import PlanTarget
+from schema.described_enum import described_enum
+from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP, PERIOD, UNIT_CODE, YEAR
 from schema.performance_enums import (
     CoreValueEnum,
     OrganizationPredicateEnum,
@@ -26,138 +28,163 @@ class ObjectionOutcome(StrEnum):
     REJECTED = "REJECTED"
 
 
-ObjectionOutcomeEnum = strawberry.enum(ObjectionOutcome, description="Upheld or rejected.")
+ObjectionOutcomeEnum = described_enum(
+    ObjectionOutcome,
+    "How HR decides an employee's objection (keberatan) to a final evaluation.",
+    {
+        "UPHELD": "The objection stands: a revision with new ratings replaces the original.",
+        "REJECTED": "The objection is refused: the final predicate stands.",
+    },
+)
+
+_NEW_DRAFT = " (the evaluator's draft)"
+TARGET_RATINGS = "A rating for each target of the agreed plan, by index, with evidence."
+BEHAVIOUR_RATING = "The one overall behaviour rating (BerAKHLAK)."
+BEHAVIOUR_NOTES = "A note for each of the seven BerAKHLAK values; personal free text."
+FEEDBACK = "The evaluator's feedback to the employee; personal free text."
+RESULTS_RATING = "Absent: the rating suggested from the target ratings."
+JUSTIFICATION = "Why the results rating differs from the suggestion; required then. Free text."
+NEEDS = "Competency areas to develop (e.g. manajemen data); each opens a development need."
+EVALUATION_ID = "The evaluation's id (`Evaluation.id`)."
 
 
-@strawberry.input
+def _f(description: str) -> Any:
+    """A required input field with its description."""
+    return strawberry.field(description=description)
+
+
+def _opt(description: str) -> Any:
+    """An optional input field (default null) with its description."""
+    return strawberry.field(default=None, description=description)
+
+
+@strawberry.input(description="Open a year's performance cycle (city-wide HR, ADMIN).")
 class OpenCycleInput:
-    year: int
-    idempotency_key: str | None = None
+    year: int = _f("The calendar year to open; a year opens once.")
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Close a year's cycle: its periods take no more evaluations.")
 class CloseCycleInput:
-    year: int
-    idempotency_key: str | None = None
+    year: int = _f("The calendar year of an open cycle.")
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="One work target of an SKP (performance plan).")
 class PlanTargetInput:
-    title: str
-    indicator: str
-    target: str
-    main: bool
+    title: str = _f("What is to be achieved (at most 300 characters).")
+    indicator: str = _f("How achievement is measured (at most 500 characters).")
+    target: str = _f("The level to reach, e.g. 95% or 12 reports (at most 300 characters).")
+    main: bool = _f("True: a main target (utama); false: an additional one (tambahan).")
 
 
-@strawberry.input
+@strawberry.input(description="Agree an employee's SKP for a year (their supervisor or HR).")
 class AgreePerformancePlanInput:
-    nip: str
-    year: int
-    targets: list[PlanTargetInput]
-    idempotency_key: str | None = None
+    nip: str = _f(NIP)
+    year: int = _f("The year of an open cycle.")
+    targets: list[PlanTargetInput] = _f("The work targets, in order; agreeing anew replaces them.")
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="The rating of one plan target with its evidence (bukti dukung).")
 class TargetRatingInput:
-    target_index: int
-    rating: RatingEnum  # type: ignore[valid-type]
-    evidence: list[str] | None = None
+    target_index: int = _f("The target's index in the agreed plan, from 0.")
+    rating: RatingEnum = _f("How the target's realisation compares with it.")  # type: ignore[valid-type]
+    evidence: list[str] | None = _opt("References to the evidence (bukti dukung), e.g. links.")
 
 
-@strawberry.input
+@strawberry.input(description="The evaluator's note on one BerAKHLAK value.")
 class BehaviourNoteInput:
-    value: CoreValueEnum  # type: ignore[valid-type]
-    note: str
+    value: CoreValueEnum = _f("The core value the note is about.")  # type: ignore[valid-type]
+    note: str = _f("What the evaluator observed; personal free text.")
 
 
-@strawberry.input
+@strawberry.input(description="The evaluator submits an evaluation of a current subordinate.")
 class SubmitEvaluationInput:
-    nip: str
-    year: int
-    period: PeriodEnum  # type: ignore[valid-type]
-    target_ratings: list[TargetRatingInput]
-    behaviour_rating: RatingEnum  # type: ignore[valid-type]
-    behaviour_notes: list[BehaviourNoteInput]
-    feedback: str
-    results_rating: RatingEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Absent: the suggested rating."
-    )
-    rating_justification: str | None = strawberry.field(
-        default=None, description="Required when the results rating differs from the suggestion."
-    )
-    development_needs: list[str] | None = None
-    idempotency_key: str | None = None
+    nip: str = _f(NIP)
+    year: int = _f("The year of an open cycle.")
+    period: PeriodEnum = _f(PERIOD)  # type: ignore[valid-type]
+    target_ratings: list[TargetRatingInput] = _f(TARGET_RATINGS)
+    behaviour_rating: RatingEnum = _f(BEHAVIOUR_RATING)  # type: ignore[valid-type]
+    behaviour_notes: list[BehaviourNoteInput] = _f(BEHAVIOUR_NOTES)
+    feedback: str = _f(FEEDBACK)
+    results_rating: RatingEnum | None = _opt(RESULTS_RATING)  # type: ignore[valid-type]
+    rating_justification: str | None = _opt(JUSTIFICATION)
+    development_needs: list[str] | None = _opt(NEEDS)
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Finalise a submitted evaluation: the predicate is derived, fixed.")
 class FinalizeEvaluationInput:
-    evaluation_id: strawberry.ID
-    expected_version: int | None = None
-    idempotency_key: str | None = None
+    evaluation_id: strawberry.ID = _f(EVALUATION_ID)
+    expected_version: int | None = _opt(EXPECTED_VERSION)
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Correct a submitted evaluation: a new event naming why.")
 class CorrectEvaluationInput:
-    evaluation_id: strawberry.ID
-    reason: str
-    target_ratings: list[TargetRatingInput]
-    behaviour_rating: RatingEnum  # type: ignore[valid-type]
-    behaviour_notes: list[BehaviourNoteInput]
-    feedback: str
-    results_rating: RatingEnum | None = None  # type: ignore[valid-type]
-    rating_justification: str | None = None
-    development_needs: list[str] | None = None
-    expected_version: int | None = None
-    idempotency_key: str | None = None
+    evaluation_id: strawberry.ID = _f(EVALUATION_ID)
+    reason: str = _f("Why it is corrected; personal free text, kept in its history.")
+    target_ratings: list[TargetRatingInput] = _f(TARGET_RATINGS + _NEW_DRAFT)
+    behaviour_rating: RatingEnum = _f(BEHAVIOUR_RATING)  # type: ignore[valid-type]
+    behaviour_notes: list[BehaviourNoteInput] = _f(BEHAVIOUR_NOTES)
+    feedback: str = _f(FEEDBACK)
+    results_rating: RatingEnum | None = _opt(RESULTS_RATING)  # type: ignore[valid-type]
+    rating_justification: str | None = _opt(JUSTIFICATION)
+    development_needs: list[str] | None = _opt(NEEDS)
+    expected_version: int | None = _opt(EXPECTED_VERSION)
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="The employee objects to their final evaluation within 14 days.")
 class FileObjectionInput:
-    evaluation_id: strawberry.ID
-    reason: str
-    idempotency_key: str | None = None
+    evaluation_id: strawberry.ID = _f(EVALUATION_ID)
+    reason: str = _f("The grounds of the objection; personal free text.")
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
 @strawberry.input(
     description="UPHELD needs the new ratings; notes and feedback default to the old."
 )
 class ResolveObjectionInput:
-    evaluation_id: strawberry.ID
-    outcome: ObjectionOutcomeEnum  # type: ignore[valid-type]
-    reason: str
-    target_ratings: list[TargetRatingInput] | None = None
-    behaviour_rating: RatingEnum | None = None  # type: ignore[valid-type]
-    behaviour_notes: list[BehaviourNoteInput] | None = None
-    feedback: str | None = None
-    results_rating: RatingEnum | None = None  # type: ignore[valid-type]
-    rating_justification: str | None = None
-    development_needs: list[str] | None = None
-    expected_version: int | None = None
-    idempotency_key: str | None = None
+    evaluation_id: strawberry.ID = _f(EVALUATION_ID)
+    outcome: ObjectionOutcomeEnum = _f("Upheld (revise) or rejected.")  # type: ignore[valid-type]
+    reason: str = _f("Why HR decided so; personal free text.")
+    target_ratings: list[TargetRatingInput] | None = _opt(f"{TARGET_RATINGS} UPHELD only.")
+    behaviour_rating: RatingEnum | None = _opt(f"{BEHAVIOUR_RATING} UPHELD only.")  # type: ignore[valid-type]
+    behaviour_notes: list[BehaviourNoteInput] | None = _opt("Absent: the original's notes.")
+    feedback: str | None = _opt("Absent: the original's feedback.")
+    results_rating: RatingEnum | None = _opt(RESULTS_RATING)  # type: ignore[valid-type]
+    rating_justification: str | None = _opt(JUSTIFICATION)
+    development_needs: list[str] | None = _opt(NEEDS)
+    expected_version: int | None = _opt(EXPECTED_VERSION)
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Set a unit's organisation predicate for a year (HR).")
 class SetOrganizationPredicateInput:
-    unit_code: str
-    year: int
-    predicate: OrganizationPredicateEnum  # type: ignore[valid-type]
-    idempotency_key: str | None = None
+    unit_code: str = _f(UNIT_CODE)
+    year: int = _f(YEAR)
+    predicate: OrganizationPredicateEnum = _f(  # type: ignore[valid-type]
+        "The unit's predicate; it bounds its employees' annual predicates."
+    )
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Allow a unit's annual evaluations outside the distribution bounds.")
 class RecordDistributionOverrideInput:
-    unit_code: str
-    year: int
-    justification: str
-    idempotency_key: str | None = None
+    unit_code: str = _f(UNIT_CODE)
+    year: int = _f(YEAR)
+    justification: str = _f("Why the bounds do not fit; free text, shown to inspectors.")
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Record an employee's potential from an assessment (talent box).")
 class RecordPotentialInput:
-    nip: str
-    year: int
-    level: PotentialLevelEnum  # type: ignore[valid-type]
-    idempotency_key: str | None = None
+    nip: str = _f(NIP)
+    year: int = _f("The year of the assessment.")
+    level: PotentialLevelEnum = _f("The assessed potential.")  # type: ignore[valid-type]
+    idempotency_key: str | None = _opt(IDEMPOTENCY_KEY)
 
 
 def draft_of(input: Any) -> AssessmentDraft:

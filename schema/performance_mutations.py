@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -11,6 +11,7 @@ import strawberry
 from projections import directory
 from projections import performance_reads as reads
 from schema.context import Info
+from schema.descriptions import INPUT
 from schema.errors import MutationError
 from schema.mutations import Committed, run_command
 from schema.organisation import EmployeeType, UnitType
@@ -102,14 +103,18 @@ async def _unit(
 @strawberry.type
 class PerformanceMutation:
     @strawberry.mutation(description="Open the performance cycle of a year (HR, ADMIN).")
-    async def open_cycle(self, info: Info, input: OpenCycleInput) -> OpenCycleResult:
+    async def open_cycle(
+        self, info: Info, input: Annotated[OpenCycleInput, strawberry.argument(description=INPUT)]
+    ) -> OpenCycleResult:
         h = info.context.services.performance
         return await _cycle(
             info, lambda c: h.open_cycle(c, input.year), input.idempotency_key, OpenCycleSuccess
         )
 
     @strawberry.mutation(description="Close a cycle: its periods take no more evaluations (HR).")
-    async def close_cycle(self, info: Info, input: CloseCycleInput) -> CloseCycleResult:
+    async def close_cycle(
+        self, info: Info, input: Annotated[CloseCycleInput, strawberry.argument(description=INPUT)]
+    ) -> CloseCycleResult:
         h = info.context.services.performance
         return await _cycle(
             info, lambda c: h.close_cycle(c, input.year), input.idempotency_key, CloseCycleSuccess
@@ -117,7 +122,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Agree an employee's SKP (their supervisor, or HR).")
     async def agree_performance_plan(
-        self, info: Info, input: AgreePerformancePlanInput
+        self,
+        info: Info,
+        input: Annotated[AgreePerformancePlanInput, strawberry.argument(description=INPUT)],
     ) -> AgreePerformancePlanResult:
         h = info.context.services.performance
         outcome = await run_command(
@@ -137,7 +144,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Submit an evaluation (the employee's supervisor).")
     async def submit_evaluation(
-        self, info: Info, input: SubmitEvaluationInput
+        self,
+        info: Info,
+        input: Annotated[SubmitEvaluationInput, strawberry.argument(description=INPUT)],
     ) -> SubmitEvaluationResult:
         h = info.context.services.performance
         command = SubmitEvaluation(input.nip, input.year, input.period, draft_of(input))
@@ -150,7 +159,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Finalise: the predicate is derived (the supervisor).")
     async def finalize_evaluation(
-        self, info: Info, input: FinalizeEvaluationInput
+        self,
+        info: Info,
+        input: Annotated[FinalizeEvaluationInput, strawberry.argument(description=INPUT)],
     ) -> FinalizeEvaluationResult:
         h = info.context.services.performance
         return await _evaluation(
@@ -162,7 +173,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Correct a submitted draft, with a reason (the supervisor).")
     async def correct_evaluation(
-        self, info: Info, input: CorrectEvaluationInput
+        self,
+        info: Info,
+        input: Annotated[CorrectEvaluationInput, strawberry.argument(description=INPUT)],
     ) -> CorrectEvaluationResult:
         h = info.context.services.performance
         return await _evaluation(
@@ -175,7 +188,11 @@ class PerformanceMutation:
         )
 
     @strawberry.mutation(description="Object to one's own final evaluation within 14 days.")
-    async def file_objection(self, info: Info, input: FileObjectionInput) -> FileObjectionResult:
+    async def file_objection(
+        self,
+        info: Info,
+        input: Annotated[FileObjectionInput, strawberry.argument(description=INPUT)],
+    ) -> FileObjectionResult:
         h = info.context.services.performance
         return await _evaluation(
             info,
@@ -186,7 +203,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Uphold an objection with new ratings, or reject it (HR).")
     async def resolve_objection(
-        self, info: Info, input: ResolveObjectionInput
+        self,
+        info: Info,
+        input: Annotated[ResolveObjectionInput, strawberry.argument(description=INPUT)],
     ) -> ResolveObjectionResult:
         h = info.context.services.performance
         return await _evaluation(
@@ -198,7 +217,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Set a unit's organisation predicate for a year (HR).")
     async def set_organization_predicate(
-        self, info: Info, input: SetOrganizationPredicateInput
+        self,
+        info: Info,
+        input: Annotated[SetOrganizationPredicateInput, strawberry.argument(description=INPUT)],
     ) -> SetOrganizationPredicateResult:
         h = info.context.services.unit_performance
         return await _unit(
@@ -210,7 +231,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Allow annual predicates outside the bounds, justified (HR).")
     async def record_distribution_override(
-        self, info: Info, input: RecordDistributionOverrideInput
+        self,
+        info: Info,
+        input: Annotated[RecordDistributionOverrideInput, strawberry.argument(description=INPUT)],
     ) -> RecordDistributionOverrideResult:
         h = info.context.services.unit_performance
         return await _unit(
@@ -224,7 +247,9 @@ class PerformanceMutation:
 
     @strawberry.mutation(description="Record an employee's potential level for a year (HR).")
     async def record_potential(
-        self, info: Info, input: RecordPotentialInput
+        self,
+        info: Info,
+        input: Annotated[RecordPotentialInput, strawberry.argument(description=INPUT)],
     ) -> RecordPotentialResult:
         h = info.context.services.unit_performance
         outcome = await run_command(

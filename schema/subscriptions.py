@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -14,7 +15,9 @@ from service.policy import SUBSCRIBERS
 MAX_FOLLOWERS_PER_CLIENT = 5
 
 
-@strawberry.type
+@strawberry.type(
+    description="Streams over WebSocket (graphql-transport-ws; the token in `connection_init`)."
+)
 class Subscription:
     @strawberry.subscription(
         description="Events in log order from a position, then live (PARTNER with scope `events`,"
@@ -23,8 +26,18 @@ class Subscription:
     async def events(
         self,
         info: Info,
-        types: list[str] | None = None,
-        from_position: int | None = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description='Only these event types, e.g. ["EvaluationFinalised"].'
+            ),
+        ] = None,
+        from_position: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Replay the events after this position first; null: 0."
+            ),
+        ] = None,
     ) -> AsyncGenerator[AuditEvent, None]:
         principal = info.context.reader(*SUBSCRIBERS)
         if not info.context.access.subscribes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -10,11 +11,13 @@ from graphql import GraphQLError
 from schema.context import Info
 from service.transparency import ProofError
 
+TREE_SIZE = "The tree size to prove against; null: the newest signed checkpoint's."
+
 
 @strawberry.type(description="A signed checkpoint: origin, tree size and Merkle root, signed.")
 class SignedCheckpoint:
-    origin: str
-    size: int
+    origin: str = strawberry.field(description="The log's name: kinerja.salatiga.go.id/log.")
+    size: int = strawberry.field(description="Tree size: how many events the root covers.")
     root_hash: str = strawberry.field(description="Merkle root (hex).")
     signature: str = strawberry.field(description="Ed25519 signature (base64).")
     note: str = strawberry.field(description="The exact signed note (C2SP signed-note form).")
@@ -22,18 +25,18 @@ class SignedCheckpoint:
 
 @strawberry.type(description="RFC 9162 inclusion proof; hashes hex, leaf index = position - 1.")
 class InclusionProof:
-    position: int
-    tree_size: int
-    leaf_hash: str
-    audit_path: list[str]
-    root_hash: str
+    position: int = strawberry.field(description="The event's log position (leaf index + 1).")
+    tree_size: int = strawberry.field(description="The size of the tree the proof is for.")
+    leaf_hash: str = strawberry.field(description="SHA-256(0x00 || chain hash), hex.")
+    audit_path: list[str] = strawberry.field(description="Sibling hashes, leaf to root (hex).")
+    root_hash: str = strawberry.field(description="That tree's Merkle root (hex).")
 
 
 @strawberry.type(description="RFC 9162 consistency proof between two tree sizes (hex).")
 class ConsistencyProof:
-    from_size: int
-    to_size: int
-    path: list[str]
+    from_size: int = strawberry.field(description="The older tree size.")
+    to_size: int = strawberry.field(description="The newer tree size.")
+    path: list[str] = strawberry.field(description="The RFC 9162 proof hashes, in order (hex).")
 
 
 def _bad_input(error: ProofError) -> GraphQLError:
@@ -60,7 +63,10 @@ class TransparencyQuery:
 
     @strawberry.field(description="Proof that the event at `position` is in the tree.")
     async def inclusion_proof(
-        self, info: Info, position: int, tree_size: int | None = None
+        self,
+        info: Info,
+        position: Annotated[int, strawberry.argument(description="The event's log position.")],
+        tree_size: Annotated[int | None, strawberry.argument(description=TREE_SIZE)] = None,
     ) -> InclusionProof:
         info.context.reader()
         try:
@@ -77,7 +83,12 @@ class TransparencyQuery:
 
     @strawberry.field(description="Proof that the tree of `fromSize` is a prefix of `toSize`.")
     async def consistency_proof(
-        self, info: Info, from_size: int, to_size: int | None = None
+        self,
+        info: Info,
+        from_size: Annotated[
+            int, strawberry.argument(description="The older tree size, e.g. a checkpoint you kept.")
+        ],
+        to_size: Annotated[int | None, strawberry.argument(description=TREE_SIZE)] = None,
     ) -> ConsistencyProof:
         info.context.reader()
         try:

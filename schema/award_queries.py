@@ -68,11 +68,17 @@ class AwardReevaluation:
 
 @strawberry.type(name="FairnessRow", description="Counts per unit and gender; <5 suppressed.")
 class FairnessRow:
-    unit_code: str = strawberry.field(description="The nominees' unit at decision time.")
-    gender: str = strawberry.field(description="Gender from the NIP: `1` male, `2` female.")
-    eligible: str = strawberry.field(description="Nominees meeting every criterion; `<5` if few.")
+    unit_code: str = strawberry.field(description="The nominees' unit when nominated.")
+    gender: str = strawberry.field(
+        description="MALE or FEMALE (digit 15 of a PNS NIP); UNKNOWN otherwise."
+    )
+    eligible: str = strawberry.field(
+        description="Nominees found to meet every criterion; `<5` if fewer than 5."
+    )
     nominated: str = strawberry.field(description="Nominated employees; `<5` if fewer than 5.")
-    granted: str = strawberry.field(description="Granted awards; `<5` if fewer than 5.")
+    granted: str = strawberry.field(
+        description="Granted and not revoked since; `<5` if fewer than 5."
+    )
     grant_rate: float | None = strawberry.field(
         description="granted / nominated; null when either count is suppressed."
     )
@@ -179,7 +185,7 @@ class AwardQuery:
             AwardKindEnum,
             strawberry.argument(description="The award counted."),
         ],
-        year: Annotated[int, strawberry.argument(description="Year of the decisions counted.")],
+        year: Annotated[int, strawberry.argument(description="Year of the nominations counted.")],
     ) -> list[FairnessRow]:
         info.context.reader(*STAFF_AND_PARTNERS)
         counts = await views.fairness_counts(info.context.services.pool, str(kind.value), year)

@@ -38,7 +38,9 @@ class TrainingProgramType:
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field(description="Catalogue code, unique (upper case); the catalogue's order.")
+    @strawberry.field(
+        description="Catalogue code (upper case, unique); the catalogue is in code order."
+    )
     def code(self) -> str:
         return self.view.code
 
@@ -196,12 +198,12 @@ class TrainingCompletionType:
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field(description="The programme completed; null if it cannot be read.")
+    @strawberry.field(description="The programme completed; null if the catalogue views lack it.")
     async def program(self, info: Info) -> TrainingProgramType | None:
         found = await catalogue.program_by_id(info.context.services.pool, self.view.program_id)
         return TrainingProgramType(view=found) if found else None
 
-    @strawberry.field(description="Who completed it; null if not visible to you.")
+    @strawberry.field(description="Who completed it (names and NIPs as your role may read them).")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
         return EmployeeType(view=view) if view else None
@@ -233,7 +235,9 @@ class TrainingCompletionType:
 
 @strawberry.type(name="TrainingEnrolment", description="An employee's enrolment in a programme.")
 class TrainingEnrolmentType:
-    id: strawberry.ID = strawberry.field(description="Id of the enrolment (one per programme).")
+    id: strawberry.ID = strawberry.field(
+        description="Id of the enrolment (one per employee and programme)."
+    )
     program: TrainingProgramType = strawberry.field(description="The programme enrolled in.")
     development_need: str | None = strawberry.field(
         description="The development need it addresses; null if none was named."

@@ -25,14 +25,18 @@ _PROGRAM = "Id of the programme (`TrainingProgram.id`)."
 
 @strawberry.input(description="A resource person (narasumber) who teaches the programme.")
 class ResourcePersonInput:
-    name: str = strawberry.field(description="Their name (personal data: shown with `pii`).")
+    name: str = strawberry.field(
+        description="Their name; hidden from partners without the `pii` scope."
+    )
     expertise: str = strawberry.field(description="What they teach or are expert in.")
     institution: str | None = strawberry.field(default=None, description="Where they work.")
 
 
 @strawberry.input(description="A new programme of the training catalogue.")
 class PublishTrainingProgramInput:
-    code: str = strawberry.field(description="Catalogue code, unique; published once.")
+    code: str = strawberry.field(
+        description="Catalogue code (letters, digits, . - _ /; stored upper case); once only."
+    )
     title: str = strawberry.field(description="The programme's name.")
     kind: TrainingKindEnum = strawberry.field(description="Kind of development.")
     competency_area: str = strawberry.field(

@@ -14,133 +14,145 @@ from domain.errors import InvalidValue
 from domain.rating import Predicate
 from domain.rule_set import AwardKind, Criterion, CriterionKind, RuleSetSpec, rule_set_stream_id
 from projections import awards as views
-from schema.awards import (
-    AwardDecisionType,
+from schema.award_enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     CriterionKindEnum,
     PenaltyLevelEnum,
-    RuleSetType,
 )
+from schema.awards import AwardDecisionType, RuleSetType
 from schema.context import Info
+from schema.descriptions import IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError, error_result
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance import PredicateEnum
 
 
-@strawberry.input
+@strawberry.input(description="One criterion of a new rule set: its kind and only its parameters.")
 class CriterionInput:
-    kind: CriterionKindEnum  # type: ignore[valid-type]
-    predicate: PredicateEnum | None = None  # type: ignore[valid-type]
-    count: int | None = None
-    years: int | None = None
+    kind: CriterionKindEnum = strawberry.field(description="What the criterion checks.")
+    predicate: PredicateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The lowest passing predicate (PREDICATE_AT_LEAST_* only)."
+    )
+    count: int | None = strawberry.field(
+        default=None, description="Consecutive annual predicates (..._LAST_ANNUAL only)."
+    )
+    years: int | None = strawberry.field(
+        default=None, description="Minimum years of service (YEARS_OF_SERVICE_AT_LEAST only)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new, immutable rule set version for one award.")
 class PublishRuleSetInput:
-    award_kind: AwardKindEnum  # type: ignore[valid-type]
-    version: int
-    effective_from: datetime.date
-    criteria: list[CriterionInput]
-    idempotency_key: str | None = None
+    award_kind: AwardKindEnum = strawberry.field(description="The award the criteria decide.")
+    version: int = strawberry.field(description="A version not yet published for this award.")
+    effective_from: datetime.date = strawberry.field(description="First day it applies.")
+    criteria: list[CriterionInput] = strawberry.field(
+        description="The criteria in order; all must be met for eligibility."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="A nomination of an employee for an award.")
 class NominateForAwardInput:
-    nip: str
-    kind: AwardKindEnum  # type: ignore[valid-type]
-    rationale: str
-    idempotency_key: str | None = None
+    nip: str = strawberry.field(description=NIP)
+    kind: AwardKindEnum = strawberry.field(description="The award nominated for.")
+    rationale: str = strawberry.field(description="Why the nominee deserves it (personal data).")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="The decision on a nomination; the rule set in force is applied.")
 class DecideAwardInput:
-    nomination_id: strawberry.ID
-    outcome: AwardOutcomeEnum  # type: ignore[valid-type]
-    justification: str | None = None
-    idempotency_key: str | None = None
+    nomination_id: strawberry.ID = strawberry.field(description="Id of the award case.")
+    outcome: AwardOutcomeEnum = strawberry.field(description="Grant or reject.")
+    justification: str | None = strawberry.field(
+        default=None, description="Required when the outcome goes against the criteria (flagged)."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Withdrawal of a granted award.")
 class RevokeAwardInput:
-    id: strawberry.ID
-    reason: str
-    idempotency_key: str | None = None
+    id: strawberry.ID = strawberry.field(description="Id of the granted award case.")
+    reason: str = strawberry.field(description="Why it is withdrawn (personal data).")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="A disciplinary penalty imposed on an employee.")
 class RecordDisciplinaryPenaltyInput:
-    nip: str
-    level: PenaltyLevelEnum  # type: ignore[valid-type]
-    date: datetime.date
-    reason: str
-    idempotency_key: str | None = None
+    nip: str = strawberry.field(description=NIP)
+    level: PenaltyLevelEnum = strawberry.field(description="Light, medium or heavy.")
+    date: datetime.date = strawberry.field(description="The day the penalty was imposed.")
+    reason: str = strawberry.field(description="What it was for (personal data).")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type
+@strawberry.type(description="The rule set was published.")
 class PublishRuleSetSuccess(MutationSuccess):
-    rule_set: RuleSetType
-    position: int
+    rule_set: RuleSetType = strawberry.field(description="The published version.")
 
 
-@strawberry.type
+@strawberry.type(description="The nomination was recorded.")
 class NominateForAwardSuccess(MutationSuccess):
-    nomination: AwardDecisionType
-    position: int
+    nomination: AwardDecisionType = strawberry.field(description="The new award case.")
 
 
-@strawberry.type
+@strawberry.type(description="The decision was recorded with its criteria and evidence.")
 class DecideAwardSuccess(MutationSuccess):
-    decision: AwardDecisionType
-    position: int
+    decision: AwardDecisionType = strawberry.field(description="The decided award case.")
 
 
-@strawberry.type
+@strawberry.type(description="The award was revoked.")
 class RevokeAwardSuccess(MutationSuccess):
-    decision: AwardDecisionType
-    position: int
+    decision: AwardDecisionType = strawberry.field(description="The award case, now REVOKED.")
 
 
 @strawberry.type(name="DisciplinaryPenalty", description="A recorded disciplinary penalty.")
 class DisciplinaryPenaltyType:
-    id: strawberry.ID
-    level: PenaltyLevelEnum  # type: ignore[valid-type]
-    date: datetime.date
+    id: strawberry.ID = strawberry.field(description="Id of the penalty record.")
+    level: PenaltyLevelEnum = strawberry.field(description="Light, medium or heavy.")
+    date: datetime.date = strawberry.field(description="The day it was imposed.")
 
 
-@strawberry.type
+@strawberry.type(description="The penalty was recorded.")
 class RecordDisciplinaryPenaltySuccess(MutationSuccess):
-    penalty: DisciplinaryPenaltyType
-    position: int
+    penalty: DisciplinaryPenaltyType = strawberry.field(description="The recorded penalty.")
 
 
+_RESULT = "The success, or one of the shared errors: switch on `__typename`."
 PublishRuleSetResult = Annotated[
-    PublishRuleSetSuccess | MutationError, strawberry.union("PublishRuleSetResult")
+    PublishRuleSetSuccess | MutationError,
+    strawberry.union("PublishRuleSetResult", description=_RESULT),
 ]
 NominateForAwardResult = Annotated[
-    NominateForAwardSuccess | MutationError, strawberry.union("NominateForAwardResult")
+    NominateForAwardSuccess | MutationError,
+    strawberry.union("NominateForAwardResult", description=_RESULT),
 ]
 DecideAwardResult = Annotated[
-    DecideAwardSuccess | MutationError, strawberry.union("DecideAwardResult")
+    DecideAwardSuccess | MutationError, strawberry.union("DecideAwardResult", description=_RESULT)
 ]
 RevokeAwardResult = Annotated[
-    RevokeAwardSuccess | MutationError, strawberry.union("RevokeAwardResult")
+    RevokeAwardSuccess | MutationError, strawberry.union("RevokeAwardResult", description=_RESULT)
 ]
 RecordDisciplinaryPenaltyResult = Annotated[
     RecordDisciplinaryPenaltySuccess | MutationError,
-    strawberry.union("RecordDisciplinaryPenaltyResult"),
+    strawberry.union("RecordDisciplinaryPenaltyResult", description=_RESULT),
 ]
 
 
-def _spec(input: PublishRuleSetInput) -> RuleSetSpec:
+def _spec(
+    input: Annotated[
+        PublishRuleSetInput, strawberry.argument(description="The rule set to publish.")
+    ],
+) -> RuleSetSpec:
     return RuleSetSpec(
-        award_kind=AwardKind(input.award_kind),
+        award_kind=AwardKind(input.award_kind.value),
         version=input.version,
         effective_from=input.effective_from,
         criteria=tuple(
             Criterion(
-                kind=CriterionKind(c.kind),
-                predicate=Predicate(c.predicate) if c.predicate else None,
+                kind=CriterionKind(c.kind.value),
+                predicate=Predicate(c.predicate.value) if c.predicate else None,
                 count=c.count,
                 years=c.years,
             )
@@ -159,7 +171,11 @@ async def _award(outcome: Committed) -> AwardDecisionType:
 class AwardMutation:
     @strawberry.mutation(description="Publish a rule set version (HR, ADMIN); immutable.")
     async def publish_rule_set(
-        self, info: Info, input: PublishRuleSetInput
+        self,
+        info: Info,
+        input: Annotated[
+            PublishRuleSetInput, strawberry.argument(description="The rule set to publish.")
+        ],
     ) -> PublishRuleSetResult:
         try:
             spec = _spec(input)
@@ -177,12 +193,16 @@ class AwardMutation:
 
     @strawberry.mutation(description="Nominate an employee (HR or the nominee's supervisor).")
     async def nominate_for_award(
-        self, info: Info, input: NominateForAwardInput
+        self,
+        info: Info,
+        input: Annotated[
+            NominateForAwardInput, strawberry.argument(description="The nominee and the award.")
+        ],
     ) -> NominateForAwardResult:
         handlers = info.context.services.awards
         outcome = await run_command(
             info,
-            lambda c: handlers.nominate(c, input.nip, AwardKind(input.kind), input.rationale),
+            lambda c: handlers.nominate(c, input.nip, AwardKind(input.kind.value), input.rationale),
             input.idempotency_key,
         )
         if not isinstance(outcome, Committed):
@@ -190,12 +210,18 @@ class AwardMutation:
         return NominateForAwardSuccess(nomination=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Decide a nomination against the rule set (HR, ADMIN).")
-    async def decide_award(self, info: Info, input: DecideAwardInput) -> DecideAwardResult:
+    async def decide_award(
+        self,
+        info: Info,
+        input: Annotated[
+            DecideAwardInput, strawberry.argument(description="The nomination and the decision.")
+        ],
+    ) -> DecideAwardResult:
         handlers = info.context.services.awards
         outcome = await run_command(
             info,
             lambda c: handlers.decide(
-                c, str(input.nomination_id), AwardOutcome(input.outcome), input.justification
+                c, str(input.nomination_id), AwardOutcome(input.outcome.value), input.justification
             ),
             input.idempotency_key,
         )
@@ -204,7 +230,13 @@ class AwardMutation:
         return DecideAwardSuccess(decision=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Revoke a granted award with a reason (HR, ADMIN).")
-    async def revoke_award(self, info: Info, input: RevokeAwardInput) -> RevokeAwardResult:
+    async def revoke_award(
+        self,
+        info: Info,
+        input: Annotated[
+            RevokeAwardInput, strawberry.argument(description="The award to revoke and why.")
+        ],
+    ) -> RevokeAwardResult:
         handlers = info.context.services.awards
         outcome = await run_command(
             info, lambda c: handlers.revoke(c, str(input.id), input.reason), input.idempotency_key
@@ -215,10 +247,15 @@ class AwardMutation:
 
     @strawberry.mutation(description="Record a disciplinary penalty (HR).")
     async def record_disciplinary_penalty(
-        self, info: Info, input: RecordDisciplinaryPenaltyInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordDisciplinaryPenaltyInput,
+            strawberry.argument(description="The employee and the penalty."),
+        ],
     ) -> RecordDisciplinaryPenaltyResult:
         handlers = info.context.services.awards
-        level = PenaltyLevel(input.level)
+        level = PenaltyLevel(input.level.value)
         outcome = await run_command(
             info,
             lambda c: handlers.record_penalty(c, input.nip, level, input.date, input.reason),

@@ -2,66 +2,83 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
 
 from projections import awards as views
-from schema.awards import (
-    AwardDecisionType,
-    AwardKindEnum,
-    RuleSetRef,
-    RuleSetType,
-)
+from schema.award_enums import AwardKindEnum
+from schema.awards import AwardDecisionType, RuleSetRef, RuleSetType
 from schema.context import STAFF_AND_PARTNERS, Info, page_size
 from schema.cursors import encode_cursor, position_cursor
+from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NODE, PAGE_INFO
 from schema.organisation import PageInfo
 from service.handlers.awards import Reevaluation
 
 SUPPRESSED = "<5"
+_ID = "Id of the award case."
 MIN_SHOWN = 5
 
 
-@strawberry.type
+@strawberry.type(description="A decided award case in a page of decisions.")
 class AwardDecisionEdge:
-    cursor: str
-    node: AwardDecisionType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: AwardDecisionType = strawberry.field(description=NODE)
 
 
 @strawberry.type(description="A page of award decisions in decision order.")
 class AwardDecisionConnection:
-    edges: list[AwardDecisionEdge]
-    page_info: PageInfo
+    edges: list[AwardDecisionEdge] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 @strawberry.type(name="ReevaluatedCriterion", description="One criterion: stored vs recomputed.")
 class ReevaluatedCriterion:
-    name: str
-    stored_actual: str | None
-    recomputed_actual: str | None
-    stored_met: bool | None
-    recomputed_met: bool | None
-    matches: bool
+    name: str = strawberry.field(description="Readable statement of the criterion.")
+    stored_actual: str | None = strawberry.field(
+        description="The actual value the decision recorded; null if it had no such criterion."
+    )
+    recomputed_actual: str | None = strawberry.field(
+        description="The actual value recomputed now; null if the replay has no such criterion."
+    )
+    stored_met: bool | None = strawberry.field(description="Met, as recorded; null if absent.")
+    recomputed_met: bool | None = strawberry.field(
+        description="Met, as recomputed; null if absent."
+    )
+    matches: bool = strawberry.field(description="Recorded and recomputed results are identical.")
 
 
 @strawberry.type(name="AwardReevaluation", description="A decision recomputed from the log.")
 class AwardReevaluation:
-    decision_id: strawberry.ID
+    decision_id: strawberry.ID = strawberry.field(description="The award case recomputed.")
     matches: bool = strawberry.field(description="Same answer as at the decision's moment.")
-    rule_set_matches: bool
-    rule_set: RuleSetRef | None
-    facts_position: int
-    criteria: list[ReevaluatedCriterion]
+    rule_set_matches: bool = strawberry.field(
+        description="The rule set in force then still has the recorded version and hash."
+    )
+    rule_set: RuleSetRef | None = strawberry.field(
+        description="The rule set used for the replay; null if none was in force."
+    )
+    facts_position: int = strawberry.field(description="Log position the facts were replayed at.")
+    criteria: list[ReevaluatedCriterion] = strawberry.field(
+        description="Each criterion, recorded beside recomputed, in rule set order."
+    )
 
 
 @strawberry.type(name="FairnessRow", description="Counts per unit and gender; <5 suppressed.")
 class FairnessRow:
-    unit_code: str
-    gender: str
-    eligible: str
-    nominated: str
-    granted: str
+    unit_code: str = strawberry.field(description="The nominees' unit when nominated.")
+    gender: str = strawberry.field(
+        description="MALE or FEMALE (digit 15 of a PNS NIP); UNKNOWN otherwise."
+    )
+    eligible: str = strawberry.field(
+        description="Nominees found to meet every criterion; `<5` if fewer than 5."
+    )
+    nominated: str = strawberry.field(description="Nominated employees; `<5` if fewer than 5.")
+    granted: str = strawberry.field(
+        description="Granted and not revoked since; `<5` if fewer than 5."
+    )
     grant_rate: float | None = strawberry.field(
         description="granted / nominated; null when either count is suppressed."
     )
@@ -94,25 +111,33 @@ def _parse_id(value: str) -> UUID:
 
 @strawberry.type
 class AwardQuery:
-    @strawberry.field(description="Every published rule set version.")
+    @strawberry.field(description="Every published rule set version, of every award (any role).")
     async def rule_sets(self, info: Info) -> list[RuleSetType]:
         info.context.reader()
         return [RuleSetType.of(v) for v in await views.rule_sets(info.context.services.pool)]
 
-    @strawberry.field(description="One award case, or null.")
-    async def award_decision(self, info: Info, id: strawberry.ID) -> AwardDecisionType | None:
+    @strawberry.field(description="One award case by id; null if there is none (staff, partners).")
+    async def award_decision(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
+    ) -> AwardDecisionType | None:
         info.context.reader(*STAFF_AND_PARTNERS)
         view = await views.award_by_id(info.context.services.pool, _parse_id(id))
         return AwardDecisionType(view=view) if view else None
 
-    @strawberry.field(description="Decisions in decision order, optionally flagged or of a unit.")
+    @strawberry.field(
+        description="Decided cases in decision order; filter by flag or unit (staff, partners)."
+    )
     async def award_decisions(
         self,
         info: Info,
-        flagged: bool | None = None,
-        unit_code: str | None = None,
-        first: int | None = 20,
-        after: str | None = None,
+        flagged: Annotated[
+            bool | None, strawberry.argument(description="Only flagged (true) or unflagged.")
+        ] = None,
+        unit_code: Annotated[
+            str | None, strawberry.argument(description="Only nominees of this unit code.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> AwardDecisionConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
         size = page_size(first)
@@ -137,8 +162,12 @@ class AwardQuery:
             ),
         )
 
-    @strawberry.field(description="Recompute a decision from the log as it stood at the time.")
-    async def reevaluate_award_decision(self, info: Info, id: strawberry.ID) -> AwardReevaluation:
+    @strawberry.field(
+        description="Recompute a decision from the log as it stood at its facts position."
+    )
+    async def reevaluate_award_decision(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
+    ) -> AwardReevaluation:
         info.context.reader(*STAFF_AND_PARTNERS)
         services = info.context.services
         found = await services.awards.reevaluate(services.pool, _parse_id(id))
@@ -146,15 +175,20 @@ class AwardQuery:
             raise GraphQLError("no decided award with this id", extensions={"code": "NOT_FOUND"})
         return _reevaluation(found)
 
-    @strawberry.field(description="Per unit and gender for one award and year; counts <5 hidden.")
+    @strawberry.field(
+        description="Eligible, nominated and granted per unit and gender; counts <5 hidden."
+    )
     async def award_fairness(
         self,
         info: Info,
-        kind: AwardKindEnum,  # type: ignore[valid-type]
-        year: int,
+        kind: Annotated[
+            AwardKindEnum,
+            strawberry.argument(description="The award counted."),
+        ],
+        year: Annotated[int, strawberry.argument(description="Year of the nominations counted.")],
     ) -> list[FairnessRow]:
         info.context.reader(*STAFF_AND_PARTNERS)
-        counts = await views.fairness_counts(info.context.services.pool, str(kind), year)
+        counts = await views.fairness_counts(info.context.services.pool, str(kind.value), year)
         return [fairness_row(c) for c in counts]
 
 

@@ -10,10 +10,15 @@ import strawberry
 
 from domain.award import AwardOutcome, AwardStatus
 from domain.award_criteria import CriterionResult
-from domain.discipline import PenaltyLevel
 from domain.rule_set import AwardKind, CriterionKind
 from projections import awards as views
 from projections.directory import EmployeeView
+from schema.award_enums import (
+    AwardKindEnum,
+    AwardOutcomeEnum,
+    AwardStatusEnum,
+    CriterionKindEnum,
+)
 from schema.context import Info
 from schema.performance import PredicateEnum, loader
 from service import audit
@@ -24,30 +29,36 @@ if TYPE_CHECKING:
     from schema.audit import AuditEvent
     from schema.organisation import EmployeeType
 
-AwardKindEnum = strawberry.enum(AwardKind, description="The awards the city decides on.")
-AwardOutcomeEnum = strawberry.enum(AwardOutcome, description="Granted or rejected.")
-AwardStatusEnum = strawberry.enum(AwardStatus, description="Where an award case stands.")
-CriterionKindEnum = strawberry.enum(CriterionKind, description="What a criterion checks.")
-PenaltyLevelEnum = strawberry.enum(PenaltyLevel, description="Disciplinary penalty level.")
-
 
 @strawberry.type(name="Criterion", description="A criterion of a rule set with its parameters.")
 class CriterionType:
-    kind: CriterionKindEnum  # type: ignore[valid-type]
-    predicate: PredicateEnum | None  # type: ignore[valid-type]
-    count: int | None
-    years: int | None
+    kind: CriterionKindEnum = strawberry.field(description="What the criterion checks.")
+    predicate: PredicateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The lowest predicate that passes; null for kinds without one."
+    )
+    count: int | None = strawberry.field(
+        description="How many consecutive annual predicates must pass; null if not used."
+    )
+    years: int | None = strawberry.field(
+        description="Minimum years of service; null for kinds without one."
+    )
 
 
 @strawberry.type(name="RuleSet", description="A published, immutable version of a rule set.")
 class RuleSetType:
-    id: strawberry.ID
-    award_kind: AwardKindEnum  # type: ignore[valid-type]
-    version: int
-    effective_from: date
-    hash: str = strawberry.field(description="SHA-256 of the canonical JSON form (README).")
-    criteria: list[CriterionType]
-    position: int
+    id: strawberry.ID = strawberry.field(description="Stream id of this (kind, version).")
+    award_kind: AwardKindEnum = strawberry.field(description="The award whose criteria it holds.")
+    version: int = strawberry.field(description="Version number, published once per kind.")
+    effective_from: date = strawberry.field(
+        description="First day it applies; the highest version effective on a day is in force."
+    )
+    hash: str = strawberry.field(
+        description="Lowercase hex SHA-256 of its canonical JSON (docs/api.md, rule set hash)."
+    )
+    criteria: list[CriterionType] = strawberry.field(
+        description="Every criterion, in order; a nominee must meet all of them."
+    )
+    position: int = strawberry.field(description="Log position of the publishing event.")
 
     @classmethod
     def of(cls, view: views.RuleSetView) -> RuleSetType:
@@ -72,18 +83,18 @@ class RuleSetType:
 
 @strawberry.type(name="RuleSetRef", description="The rule set version a decision applied.")
 class RuleSetRef:
-    id: strawberry.ID
-    version: int
-    hash: str
+    id: strawberry.ID = strawberry.field(description="Id of the rule set (see `ruleSets`).")
+    version: int = strawberry.field(description="Its version number.")
+    hash: str = strawberry.field(description="Its content hash: recompute it to check the rules.")
 
 
 @strawberry.type(name="CriterionResult", description="A criterion as a decision evaluated it.")
 class CriterionResultType:
     result: strawberry.Private[CriterionResult]
-    name: str
-    required: str
-    actual: str
-    met: bool
+    name: str = strawberry.field(description="Readable statement of the criterion.")
+    required: str = strawberry.field(description="The value the criterion asks for, as text.")
+    actual: str = strawberry.field(description="The nominee's value on the decision day.")
+    met: bool = strawberry.field(description="Whether the actual value satisfies it.")
 
     @strawberry.field(description="The events that produced the actual value.")
     async def evidence(
@@ -125,23 +136,25 @@ def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
 class AwardDecisionType:
     view: strawberry.Private[views.AwardView]
 
-    @strawberry.field
+    @strawberry.field(description="Id of the award case (the nomination's stream).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field
-    def kind(self) -> AwardKindEnum:  # type: ignore[valid-type]
+    @strawberry.field(description="The award nominated for.")
+    def kind(self) -> AwardKindEnum:
         return AwardKind(self.view.kind)
 
-    @strawberry.field
-    def status(self) -> AwardStatusEnum:  # type: ignore[valid-type]
+    @strawberry.field(description="Where the case stands now.")
+    def status(self) -> AwardStatusEnum:
         return AwardStatus(self.view.status)
 
-    @strawberry.field(description="Null until decided.")
-    def outcome(self) -> AwardOutcomeEnum | None:  # type: ignore[valid-type]
+    @strawberry.field(description="The decision; null while only nominated.")
+    def outcome(self) -> AwardOutcomeEnum | None:
         return AwardOutcome(self.view.outcome) if self.view.outcome else None
 
-    @strawberry.field(description="Whether the decision found every criterion met.")
+    @strawberry.field(
+        description="Whether every criterion was met at decision; null until decided."
+    )
     def eligible(self) -> bool | None:
         return self.view.eligible
 
@@ -149,23 +162,25 @@ class AwardDecisionType:
     def flagged(self) -> bool:
         return self.view.flagged
 
-    @strawberry.field
+    @strawberry.field(description="A granted award later withdrawn.")
     def revoked(self) -> bool:
         return self.view.status == AwardStatus.REVOKED
 
-    @strawberry.field
+    @strawberry.field(description="When it was decided (UTC); null until decided.")
     def decided_at(self) -> datetime | None:
         return self.view.decided_at
 
-    @strawberry.field(description="Log position of the decision event.")
+    @strawberry.field(description="Log position of the decision event; null until decided.")
     def decided_position(self) -> int | None:
         return self.view.decided_position
 
-    @strawberry.field(description="The log position the decision's facts were gathered at.")
+    @strawberry.field(
+        description="Log position the facts were read at (`reevaluateAwardDecision` replays it)."
+    )
     def facts_position(self) -> int | None:
         return self.view.facts_position
 
-    @strawberry.field
+    @strawberry.field(description="The rule set version applied; null until decided.")
     def rule_set(self) -> RuleSetRef | None:
         v = self.view
         if v.rule_set_id is None or v.rule_set_version is None or v.rule_set_hash is None:
@@ -183,7 +198,9 @@ class AwardDecisionType:
         view = await _nominee(info, self.view.employee_id)
         return EmployeeType(view=view) if view else None
 
-    @strawberry.field(description="Who decided (personal data: masked without the right).")
+    @strawberry.field(
+        description="Who decided (NIP or client id); masked without the right to names."
+    )
     async def decided_by(self, info: Info) -> str | None:
         event = await self._decision_event(info)
         if event is None:
@@ -192,7 +209,9 @@ class AwardDecisionType:
             return audit.MASK
         return audit.actor_of(info.context.services.store.codec, event.metadata)
 
-    @strawberry.field(description="The justification of a decision against the criteria.")
+    @strawberry.field(
+        description="Why a decision went against the criteria; null if none or not readable."
+    )
     async def override_justification(self, info: Info) -> str | None:
         event = await self._decision_event(info)
         if event is None:
@@ -203,7 +222,7 @@ class AwardDecisionType:
         nominee = await _nominee(info, self.view.employee_id)
         return info.context.reveal(text, event.event_type, "justification", nominee)
 
-    @strawberry.field(description="Every criterion with required, actual, met and evidence.")
+    @strawberry.field(description="Every criterion as evaluated; empty until decided.")
     async def criteria(self, info: Info) -> list[CriterionResultType]:
         return _results(self.view.criteria)
 
@@ -218,24 +237,31 @@ async def _nominee(info: Info, employee_id: UUID) -> EmployeeView | None:
     return found
 
 
-@strawberry.type(name="AdvancedTrainingOpportunity", description="Granted by an award.")
+@strawberry.type(
+    name="AdvancedTrainingOpportunity",
+    description="Access to advanced training, granted by an award.",
+)
 class AdvancedTrainingOpportunityType:
-    award_id: strawberry.ID
-    granted_on: date
+    award_id: strawberry.ID = strawberry.field(description="The granting award decision.")
+    granted_on: date = strawberry.field(description="Day of the grant; it opens from then on.")
 
 
-@strawberry.type(name="EmployeeAwards")
+@strawberry.type(name="EmployeeAwards", description="The award fields of an employee.")
 class EmployeeAwardFields:
     """The award fields of Employee (composed into it in schema/organisation.py)."""
 
     view: strawberry.Private[EmployeeView]
 
-    @strawberry.field(description="Award cases of the employee, oldest first.")
+    @strawberry.field(
+        description="The employee's award cases (nominated, decided, revoked), oldest first."
+    )
     async def awards(self, info: Info) -> list[AwardDecisionType]:
         found = await _awards_of(info, self.view.id, self)
         return [AwardDecisionType(view=v) for v in found]
 
-    @strawberry.field(description="Advanced training opened by PRIORITAS_PENGEMBANGAN_KOMPETENSI.")
+    @strawberry.field(
+        description="The first granted PRIORITAS_PENGEMBANGAN_KOMPETENSI; null if none."
+    )
     async def advanced_training_opportunity(
         self, info: Info
     ) -> AdvancedTrainingOpportunityType | None:

@@ -21,3 +21,7 @@ ACTOR_ROLE = "The role the actor acted in (HR, EVALUATOR, ...); null if none was
 RECORDED_AT = "When the log recorded the event (UTC)."
 POSITION = "The event's position in the one log (1, 2, ...; gap-free)."
 RESULT = "The mutation's `...Success`, or one of the shared errors; switch on `__typename`."
+CURSOR = "Opaque cursor of this item; pass it as `after` to continue after it."
+NODE = "The item."
+EDGES = "The items of this page, each with its cursor."
+PAGE_INFO = "Whether more follows, and the cursor to fetch it."

@@ -4,6 +4,7 @@ Unit fields that show them next to the unit's performance (composed in schema/or
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -22,11 +23,17 @@ from projections.service_outcome_reads import (
     standards,
 )
 from schema.context import STAFF_AND_PARTNERS, Info
+from schema.described_enum import described_enum
 
-IkmGradeEnum = strawberry.enum(
+IkmGradeEnum: Any = described_enum(
     IkmGrade,
-    description="IKM grade: A 88.31-100 Sangat Baik, B 76.61-88.30 Baik, C 65.00-76.60 Kurang"
-    " Baik, D 25.00-64.99 Tidak Baik.",
+    "The service quality grade (mutu pelayanan) of a rounded IKM, PermenPAN-RB 14/2017.",
+    {
+        "A": "IKM 88.31-100.00: Sangat Baik (very good).",
+        "B": "IKM 76.61-88.30: Baik (good).",
+        "C": "IKM 65.00-76.60: Kurang Baik (fair).",
+        "D": "IKM 25.00-64.99: Tidak Baik (poor).",
+    },
 )
 
 
@@ -48,11 +55,11 @@ def checked_unit_code(code: str) -> str:
 
 @strawberry.type(name="ServiceStandard", description="One version of a unit's service standard.")
 class ServiceStandardType:
-    service_code: str
-    name: str
+    service_code: str = strawberry.field(description="The unit's code for the service.")
+    name: str = strawberry.field(description="The service as citizens know it (e.g. NIB).")
     max_days: int = strawberry.field(description="Maximum processing time in days.")
-    version: int
-    effective_from: date
+    version: int = strawberry.field(description="Version of this standard, from 1.")
+    effective_from: date = strawberry.field(description="First day this version applies.")
 
     @classmethod
     def of(cls, v: StandardView) -> ServiceStandardType:
@@ -67,14 +74,18 @@ class ServiceStandardType:
 
 @strawberry.type(name="ServiceDelivery", description="One service's figures in one period.")
 class ServiceDeliveryType:
-    service_code: str
-    requests: int
-    completed: int
-    completed_within_standard: int
+    service_code: str = strawberry.field(description="The service the figures are for.")
+    requests: int = strawberry.field(description="Requests received in the period.")
+    completed: int = strawberry.field(description="Requests completed (at most `requests`).")
+    completed_within_standard: int = strawberry.field(
+        description="Completed within the standard's maximum days (at most `completed`)."
+    )
     within_standard_rate: float | None = strawberry.field(
         description="completedWithinStandard / completed (0..1); null when nothing completed."
     )
-    median_days: float | None
+    median_days: float | None = strawberry.field(
+        description="Median processing days of completed requests; null if not reported."
+    )
 
     @classmethod
     def of(cls, v: DeliveryView) -> ServiceDeliveryType:
@@ -93,11 +104,17 @@ class ServiceDeliveryType:
     name="SatisfactionSurvey", description="A survey (PermenPAN-RB 14/2017) and its IKM."
 )
 class SatisfactionSurveyType:
-    ikm: float = strawberry.field(description="(mean of the nine NRR) x 25, two decimals.")
-    grade: IkmGradeEnum  # type: ignore[valid-type]
-    respondents: int
-    required_sample: int = strawberry.field(description="Krejcie-Morgan, for the population.")
-    sample_sufficient: bool = strawberry.field(description="false: fewer than required (flag).")
+    ikm: float = strawberry.field(
+        description="Mean of the nine NRR x 25, rounded half-up to 2 decimals (25-100)."
+    )
+    grade: IkmGradeEnum = strawberry.field(description="Grade A-D of the rounded IKM.")
+    respondents: int = strawberry.field(description="People who answered the survey.")
+    required_sample: int = strawberry.field(
+        description="Respondents needed for the population (Krejcie-Morgan)."
+    )
+    sample_sufficient: bool = strawberry.field(
+        description="False: fewer respondents than required (recorded, flagged)."
+    )
 
     @classmethod
     def of(cls, v: SurveyView) -> SatisfactionSurveyType:
@@ -112,12 +129,14 @@ class SatisfactionSurveyType:
 
 @strawberry.type(name="Complaints", description="A period's complaints (SP4N-LAPOR! or own).")
 class ComplaintsType:
-    received: int
-    resolved: int
+    received: int = strawberry.field(description="Complaints received in the period.")
+    resolved: int = strawberry.field(description="Complaints resolved (at most `received`).")
     resolution_rate: float | None = strawberry.field(
         description="resolved / received (0..1); null when none received."
     )
-    median_resolution_days: float | None
+    median_resolution_days: float | None = strawberry.field(
+        description="Median days to resolve; null if not reported."
+    )
 
     @classmethod
     def of(cls, v: ComplaintsView) -> ComplaintsType:
@@ -132,15 +151,27 @@ class ComplaintsType:
 
 @strawberry.type(name="ServicePeriod", description="What a unit recorded for one period.")
 class ServicePeriodType:
-    period_start: date
-    period_end: date
-    ikm: float | None
-    grade: IkmGradeEnum | None  # type: ignore[valid-type]
-    respondents: int | None
-    required_sample: int | None
-    sample_sufficient: bool | None
-    deliveries: list[ServiceDeliveryType]
-    complaints: ComplaintsType | None
+    period_start: date = strawberry.field(description="First day of the period.")
+    period_end: date = strawberry.field(description="Last day of the period (inclusive).")
+    ikm: float | None = strawberry.field(description="The survey's IKM; null without a survey.")
+    grade: IkmGradeEnum | None = strawberry.field(
+        description="The IKM grade; null without a survey."
+    )
+    respondents: int | None = strawberry.field(
+        description="Survey respondents; null without a survey."
+    )
+    required_sample: int | None = strawberry.field(
+        description="Respondents the survey needed; null without a survey."
+    )
+    sample_sufficient: bool | None = strawberry.field(
+        description="Whether the survey had enough respondents; null without a survey."
+    )
+    deliveries: list[ServiceDeliveryType] = strawberry.field(
+        description="Each service's figures recorded for the period."
+    )
+    complaints: ComplaintsType | None = strawberry.field(
+        description="The period's complaints; null if none were recorded."
+    )
 
     @classmethod
     def of(cls, p: PeriodOutcomes) -> ServicePeriodType:
@@ -158,20 +189,29 @@ class ServicePeriodType:
         )
 
 
-@strawberry.type(name="UnitOutcomes")
+@strawberry.type(name="UnitOutcomes", description="The public-service outcome fields of a unit.")
 class UnitOutcomeFields:
     """The public-service outcome fields of Unit."""
 
     code: str
 
-    @strawberry.field(description="Every version of the unit's service standards.")
+    @strawberry.field(
+        description="Every version of the unit's service standards (staff, partners)."
+    )
     async def service_standards(self, info: Info) -> list[ServiceStandardType]:
         info.context.reader(*STAFF_AND_PARTNERS)
         found = await standards(info.context.services.pool, self.code)
         return [ServiceStandardType.of(v) for v in found]
 
-    @strawberry.field(description="Per period starting in the year: IKM, deliveries, complaints.")
-    async def service_outcomes(self, info: Info, year: int) -> list[ServicePeriodType]:
+    @strawberry.field(
+        description="Each period starting in the year: IKM, deliveries and complaints"
+        " (staff, partners)."
+    )
+    async def service_outcomes(
+        self,
+        info: Info,
+        year: Annotated[int, strawberry.argument(description="Calendar year (2000-2100).")],
+    ) -> list[ServicePeriodType]:
         info.context.reader(*STAFF_AND_PARTNERS)
         found = await outcomes_of_year(info.context.services.pool, self.code, checked_year(year))
         return [ServicePeriodType.of(p) for p in found]

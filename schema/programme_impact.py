@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 
@@ -37,7 +39,7 @@ class ImpactCohortType:
 
 @strawberry.type(name="UnitImpact", description="A unit's year: training beside its service.")
 class UnitImpactType:
-    unit_code: str
+    unit_code: str = strawberry.field(description="The unit the row is about.")
     training_completions: str = strawberry.field(description="Completions of the year; <5 hidden.")
     jp_compliance_rate: float | None = strawberry.field(
         description="Employees who met their JP minimum (0..1); null when a count is below 5."
@@ -64,16 +66,29 @@ class UnitImpactType:
 
 @strawberry.type(name="ProgrammeImpact", description="Association, not causation.")
 class ProgrammeImpactType:
-    note: str
-    cohorts: list[ImpactCohortType]
-    units: list[UnitImpactType]
+    note: str = strawberry.field(description="How to read the figures: show it with them.")
+    cohorts: list[ImpactCohortType] = strawberry.field(
+        description="Employees whose need was closed by training, beside those whose stayed open."
+    )
+    units: list[UnitImpactType] = strawberry.field(
+        description="One row per unit, or only the unit asked for."
+    )
 
 
 @strawberry.type
 class ProgrammeImpactQuery:
-    @strawberry.field(description="Training beside performance and service outcomes of a year.")
+    @strawberry.field(
+        description="Training beside performance and service outcomes of a year (staff, partners)."
+    )
     async def programme_impact(
-        self, info: Info, year: int, unit_code: str | None = None
+        self,
+        info: Info,
+        year: Annotated[
+            int, strawberry.argument(description="Year of the needs and the service periods.")
+        ],
+        unit_code: Annotated[
+            str | None, strawberry.argument(description="Only this unit; null for every unit.")
+        ] = None,
     ) -> ProgrammeImpactType:
         info.context.reader(*STAFF_AND_PARTNERS)
         db = info.context.services.pool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -14,46 +15,48 @@ from projections.directory import EmployeeView
 from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
 from schema.context import Info, page_size
 from schema.cursors import decode_cursor, encode_cursor
+from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NIP, NODE, PAGE_INFO
 from schema.free_text import sees_outsider_names
 from schema.organisation import EmployeeType, PageInfo
+from schema.training_enums import TrainingKindEnum
 
-TrainingKindEnum = strawberry.enum(
-    TrainingKind, description="Kind of development: classical or non-classical (PP 17/2020)."
-)
+_ID = "Id of the programme (stable: derived from its code)."
 
 
 @strawberry.type(name="ResourcePerson", description="A resource person (narasumber).")
 class ResourcePersonType:
-    name: str | None = strawberry.field(description="Null for a partner without `pii`.")
-    expertise: str
-    institution: str | None
+    name: str | None = strawberry.field(description="Their name; null for a partner without `pii`.")
+    expertise: str = strawberry.field(description="What they teach or are expert in.")
+    institution: str | None = strawberry.field(description="Where they work; null if not given.")
 
 
 @strawberry.type(name="TrainingProgram", description="A programme of the training catalogue.")
 class TrainingProgramType:
     view: strawberry.Private[ProgramView]
 
-    @strawberry.field
+    @strawberry.field(description=_ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Catalogue code (upper case, unique); the catalogue is in code order."
+    )
     def code(self) -> str:
         return self.view.code
 
-    @strawberry.field
+    @strawberry.field(description="The programme's name as published.")
     def title(self) -> str:
         return self.view.title
 
-    @strawberry.field
-    def kind(self) -> TrainingKindEnum:  # type: ignore[valid-type]
+    @strawberry.field(description="Kind of development (classical or not).")
+    def kind(self) -> TrainingKindEnum:
         return TrainingKind(self.view.kind)
 
     @strawberry.field(description="Classroom-style (PELATIHAN, WORKSHOP, SEMINAR, KURSUS).")
     def classical(self) -> bool:
         return TrainingKind(self.view.kind).classical
 
-    @strawberry.field
+    @strawberry.field(description="The competency it develops; it closes needs in this area.")
     def competency_area(self) -> str:
         return self.view.competency_area
 
@@ -61,7 +64,7 @@ class TrainingProgramType:
     def jp(self) -> int:
         return self.view.jp
 
-    @strawberry.field
+    @strawberry.field(description="Who delivers it (institution or platform).")
     def provider(self) -> str:
         return self.view.provider
 
@@ -73,7 +76,7 @@ class TrainingProgramType:
     def advanced(self) -> bool:
         return self.view.advanced
 
-    @strawberry.field
+    @strawberry.field(description="Withdrawn from the catalogue: no new enrolments.")
     def retired(self) -> bool:
         return self.view.retired
 
@@ -81,7 +84,7 @@ class TrainingProgramType:
     def participants(self) -> int:
         return self.view.participants
 
-    @strawberry.field
+    @strawberry.field(description="Enrolments recorded in it.")
     def enrolments(self) -> int:
         return self.view.enrolments
 
@@ -89,7 +92,7 @@ class TrainingProgramType:
     def completions(self) -> int:
         return self.view.completions
 
-    @strawberry.field
+    @strawberry.field(description="Stream version; send it as `expectedVersion` to retire it.")
     def version(self) -> int:
         return self.view.version
 
@@ -104,26 +107,26 @@ class TrainingProgramType:
         ]
 
 
-@strawberry.type
+@strawberry.type(description="A programme in a page of the catalogue.")
 class TrainingProgramEdge:
-    cursor: str
-    node: TrainingProgramType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: TrainingProgramType = strawberry.field(description=NODE)
 
 
 @strawberry.type(description="A page of the catalogue in code order (keyset cursors).")
 class TrainingProgramConnection:
-    edges: list[TrainingProgramEdge]
-    page_info: PageInfo
+    edges: list[TrainingProgramEdge] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 @strawberry.type(name="JpLedgerEntry", description="One completion of a ledger year.")
 class JpLedgerEntryType:
-    completion_id: strawberry.ID
-    program_id: strawberry.ID
-    program_code: str
-    jp: int
-    completed_on: date
-    certificate_number: str
+    completion_id: strawberry.ID = strawberry.field(description="Id of the completion.")
+    program_id: strawberry.ID = strawberry.field(description=_ID)
+    program_code: str = strawberry.field(description="Catalogue code of the programme.")
+    jp: int = strawberry.field(description="JP (jam pelajaran, lesson hours) it earned.")
+    completed_on: date = strawberry.field(description="Day completed, within the ledger year.")
+    certificate_number: str = strawberry.field(description="Certificate number (unique).")
     revoked: bool = strawberry.field(description="Revoked: listed, but not counted.")
 
     @classmethod
@@ -141,7 +144,7 @@ class JpLedgerEntryType:
 
 @strawberry.type(name="JpLedger", description="An employee's JP in one year against the rules.")
 class JpLedgerType:
-    year: int
+    year: int = strawberry.field(description="The ledger year (calendar year).")
     earned: int = strawberry.field(description="JP of the completions that count.")
     required: int = strawberry.field(description="The yearly minimum (PNS); 0 without one.")
     cap: int | None = strawberry.field(description="The yearly maximum (PPPK), if any.")
@@ -149,7 +152,7 @@ class JpLedgerType:
     compliant: bool = strawberry.field(description="The yearly minimum is met.")
     above_cap: bool = strawberry.field(description="More JP than the cap: flagged, not refused.")
     rule_version: int = strawberry.field(description="Version of the JP rule set applied.")
-    entries: list[JpLedgerEntryType]
+    entries: list[JpLedgerEntryType] = strawberry.field(description="The year's completions.")
 
     @classmethod
     def of(cls, v: JpLedgerView) -> JpLedgerType:
@@ -168,8 +171,8 @@ class JpLedgerType:
 
 @strawberry.type(name="JpCompliance", description="A unit's JP compliance in one year.")
 class JpComplianceType:
-    unit_code: str
-    year: int
+    unit_code: str = strawberry.field(description="The unit counted.")
+    year: int = strawberry.field(description="The ledger year counted.")
     employees: int = strawberry.field(description="Current employees with a yearly minimum.")
     compliant: int = strawberry.field(description="Of them, those who met it.")
     above_cap: int = strawberry.field(description="Employees above their cap (flagged).")
@@ -191,21 +194,21 @@ class JpComplianceType:
 class TrainingCompletionType:
     view: strawberry.Private[CompletionView]
 
-    @strawberry.field
+    @strawberry.field(description="Id of the completion (decided by its certificate number).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
 
-    @strawberry.field
+    @strawberry.field(description="The programme completed; null if the catalogue views lack it.")
     async def program(self, info: Info) -> TrainingProgramType | None:
         found = await catalogue.program_by_id(info.context.services.pool, self.view.program_id)
         return TrainingProgramType(view=found) if found else None
 
-    @strawberry.field
+    @strawberry.field(description="Who completed it (names and NIPs as your role may read them).")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
         return EmployeeType(view=view) if view else None
 
-    @strawberry.field
+    @strawberry.field(description="JP (lesson hours) earned: given, or the programme's.")
     def jp(self) -> int:
         return self.view.jp
 
@@ -213,28 +216,32 @@ class TrainingCompletionType:
     def completed_on(self) -> date:
         return self.view.completed_on
 
-    @strawberry.field
+    @strawberry.field(description="Certificate number; unique across completions.")
     def certificate_number(self) -> str:
         return self.view.certificate_number
 
-    @strawberry.field
+    @strawberry.field(description="The score on the certificate, if any.")
     def score(self) -> float | None:
         return self.view.score
 
-    @strawberry.field
+    @strawberry.field(description="Found invalid and revoked: it no longer counts.")
     def revoked(self) -> bool:
         return self.view.revoked
 
-    @strawberry.field
+    @strawberry.field(description="Stream version; send it as `expectedVersion` to revoke.")
     def version(self) -> int:
         return self.view.version
 
 
 @strawberry.type(name="TrainingEnrolment", description="An employee's enrolment in a programme.")
 class TrainingEnrolmentType:
-    id: strawberry.ID
-    program: TrainingProgramType
-    development_need: str | None
+    id: strawberry.ID = strawberry.field(
+        description="Id of the enrolment (one per employee and programme)."
+    )
+    program: TrainingProgramType = strawberry.field(description="The programme enrolled in.")
+    development_need: str | None = strawberry.field(
+        description="The development need it addresses; null if none was named."
+    )
 
 
 def check_year(year: int) -> int:
@@ -270,12 +277,19 @@ class TrainingQuery:
     async def training_programs(
         self,
         info: Info,
-        sector: str | None = None,
-        competency_area: str | None = None,
-        kind: TrainingKindEnum | None = None,  # type: ignore[valid-type]
-        advanced: bool | None = None,
-        first: int | None = 20,
-        after: str | None = None,
+        sector: Annotated[str | None, strawberry.argument(description="Only this sector.")] = None,
+        competency_area: Annotated[
+            str | None, strawberry.argument(description="Only this competency area.")
+        ] = None,
+        kind: Annotated[
+            TrainingKindEnum | None,
+            strawberry.argument(description="Only this kind."),
+        ] = None,
+        advanced: Annotated[
+            bool | None, strawberry.argument(description="Only advanced (true) or not (false).")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> TrainingProgramConnection:
         info.context.reader()
         size = page_size(first)
@@ -286,7 +300,7 @@ class TrainingQuery:
             where=catalogue.CatalogueFilter(
                 sector=sector,
                 competency_area=competency_area,
-                kind=TrainingKind(kind).value if kind is not None else None,
+                kind=TrainingKind(kind.value).value if kind is not None else None,
                 advanced=advanced,
             ),
         )
@@ -304,7 +318,12 @@ class TrainingQuery:
         )
 
     @strawberry.field(description="An employee's JP ledger of a year (staff, or the employee).")
-    async def jp_ledger(self, info: Info, nip: str, year: int) -> JpLedgerType:
+    async def jp_ledger(
+        self,
+        info: Info,
+        nip: Annotated[str, strawberry.argument(description=NIP)],
+        year: Annotated[int, strawberry.argument(description="The ledger year (1990-2100).")],
+    ) -> JpLedgerType:
         info.context.reader()
         view = await directory.employee_by_nip(info.context.services.pool, nip.strip())
         if view is None or not info.context.may_read_employee(view):

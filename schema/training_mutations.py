@@ -12,123 +12,133 @@ from domain.training import TrainingKind
 from domain.training_completion import CompletionEntry
 from projections import catalogue, jp_ledger
 from schema.context import Info
+from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
-from schema.training import (
-    TrainingCompletionType,
-    TrainingEnrolmentType,
-    TrainingKindEnum,
-    TrainingProgramType,
-)
+from schema.training import TrainingCompletionType, TrainingEnrolmentType, TrainingProgramType
+from schema.training_enums import TrainingKindEnum
 from service.handlers.training import PublishProgram, RecordCompletion
 
+_RESULT = "The success, or one of the shared errors: switch on `__typename`."
+_PROGRAM = "Id of the programme (`TrainingProgram.id`)."
 
-@strawberry.input
+
+@strawberry.input(description="A resource person (narasumber) who teaches the programme.")
 class ResourcePersonInput:
-    name: str
-    expertise: str
-    institution: str | None = None
+    name: str = strawberry.field(
+        description="Their name; hidden from partners without the `pii` scope."
+    )
+    expertise: str = strawberry.field(description="What they teach or are expert in.")
+    institution: str | None = strawberry.field(default=None, description="Where they work.")
 
 
-@strawberry.input
+@strawberry.input(description="A new programme of the training catalogue.")
 class PublishTrainingProgramInput:
-    code: str
-    title: str
-    kind: TrainingKindEnum  # type: ignore[valid-type]
-    competency_area: str
-    jp: int
-    provider: str
-    sector: str | None = None
-    advanced: bool = False
+    code: str = strawberry.field(
+        description="Catalogue code (letters, digits, . - _ /; stored upper case); once only."
+    )
+    title: str = strawberry.field(description="The programme's name.")
+    kind: TrainingKindEnum = strawberry.field(description="Kind of development.")
+    competency_area: str = strawberry.field(
+        description="The competency it develops; completing it closes needs in this area."
+    )
+    jp: int = strawberry.field(description="JP (lesson hours) a completion earns by default.")
+    provider: str = strawberry.field(description="Who delivers it (institution or platform).")
+    sector: str | None = strawberry.field(
+        default=None, description="The sector it is meant for (e.g. kesehatan), if any."
+    )
+    advanced: bool = strawberry.field(
+        default=False, description="Advanced training: open only with a granted opportunity."
+    )
     resource_persons: list[ResourcePersonInput] | None = strawberry.field(
         default=None, description="Narasumber of a workshop or seminar (at most 20)."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Withdrawal of a programme from the catalogue.")
 class RetireTrainingProgramInput:
-    program_id: strawberry.ID
-    reason: str | None = None
-    expected_version: int | None = None
-    idempotency_key: str | None = None
+    program_id: strawberry.ID = strawberry.field(description=_PROGRAM)
+    reason: str | None = strawberry.field(default=None, description="Why it is withdrawn.")
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="An employee's enrolment in a programme.")
 class EnrollInTrainingInput:
-    nip: str
-    program_id: strawberry.ID
+    nip: str = strawberry.field(description=NIP)
+    program_id: strawberry.ID = strawberry.field(description=_PROGRAM)
     development_need: str | None = strawberry.field(
         default=None, description="The open development need (competency area) it addresses."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="A completed programme, with its certificate.")
 class RecordTrainingCompletionInput:
-    nip: str
-    program_id: strawberry.ID
-    completed_on: date
-    certificate_number: str
+    nip: str = strawberry.field(description=NIP)
+    program_id: strawberry.ID = strawberry.field(description=_PROGRAM)
+    completed_on: date = strawberry.field(description="Day completed: the JP count in its year.")
+    certificate_number: str = strawberry.field(
+        description="Certificate number; unique, a second completion with it is refused."
+    )
     jp: int | None = strawberry.field(default=None, description="Absent: the programme's JP.")
-    score: float | None = None
-    idempotency_key: str | None = None
+    score: float | None = strawberry.field(default=None, description="Score, if graded.")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.input
+@strawberry.input(description="Revocation of a completion found invalid.")
 class RevokeTrainingCompletionInput:
-    completion_id: strawberry.ID
-    reason: str
-    expected_version: int | None = None
-    idempotency_key: str | None = None
+    completion_id: strawberry.ID = strawberry.field(description="Id of the completion.")
+    reason: str = strawberry.field(description="Why it is invalid.")
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type
+@strawberry.type(description="The programme was published.")
 class PublishTrainingProgramSuccess(MutationSuccess):
-    program: TrainingProgramType
-    position: int
+    program: TrainingProgramType = strawberry.field(description="The new programme.")
 
 
-@strawberry.type
+@strawberry.type(description="The programme was retired.")
 class RetireTrainingProgramSuccess(MutationSuccess):
-    program: TrainingProgramType
-    position: int
+    program: TrainingProgramType = strawberry.field(description="The programme, now retired.")
 
 
-@strawberry.type
+@strawberry.type(description="The employee was enrolled.")
 class EnrollInTrainingSuccess(MutationSuccess):
-    enrolment: TrainingEnrolmentType
-    position: int
+    enrolment: TrainingEnrolmentType = strawberry.field(description="The new enrolment.")
 
 
-@strawberry.type
+@strawberry.type(description="The completion was recorded; its JP count in the ledger.")
 class RecordTrainingCompletionSuccess(MutationSuccess):
-    completion: TrainingCompletionType
-    position: int
+    completion: TrainingCompletionType = strawberry.field(description="The new completion.")
 
 
-@strawberry.type
+@strawberry.type(description="The completion was revoked; its JP no longer count.")
 class RevokeTrainingCompletionSuccess(MutationSuccess):
-    completion: TrainingCompletionType
-    position: int
+    completion: TrainingCompletionType = strawberry.field(description="The revoked completion.")
 
 
 PublishTrainingProgramResult = Annotated[
-    PublishTrainingProgramSuccess | MutationError, strawberry.union("PublishTrainingProgramResult")
+    PublishTrainingProgramSuccess | MutationError,
+    strawberry.union("PublishTrainingProgramResult", description=_RESULT),
 ]
 RetireTrainingProgramResult = Annotated[
-    RetireTrainingProgramSuccess | MutationError, strawberry.union("RetireTrainingProgramResult")
+    RetireTrainingProgramSuccess | MutationError,
+    strawberry.union("RetireTrainingProgramResult", description=_RESULT),
 ]
 EnrollInTrainingResult = Annotated[
-    EnrollInTrainingSuccess | MutationError, strawberry.union("EnrollInTrainingResult")
+    EnrollInTrainingSuccess | MutationError,
+    strawberry.union("EnrollInTrainingResult", description=_RESULT),
 ]
 RecordTrainingCompletionResult = Annotated[
     RecordTrainingCompletionSuccess | MutationError,
-    strawberry.union("RecordTrainingCompletionResult"),
+    strawberry.union("RecordTrainingCompletionResult", description=_RESULT),
 ]
 RevokeTrainingCompletionResult = Annotated[
     RevokeTrainingCompletionSuccess | MutationError,
-    strawberry.union("RevokeTrainingCompletionResult"),
+    strawberry.union("RevokeTrainingCompletionResult", description=_RESULT),
 ]
 
 
@@ -148,12 +158,17 @@ async def _completion(outcome: Committed) -> TrainingCompletionType:
 class TrainingMutation:
     @strawberry.mutation(description="Publish a programme in the catalogue (HR, ADMIN).")
     async def publish_training_program(
-        self, info: Info, input: PublishTrainingProgramInput
+        self,
+        info: Info,
+        input: Annotated[
+            PublishTrainingProgramInput,
+            strawberry.argument(description="The programme to publish."),
+        ],
     ) -> PublishTrainingProgramResult:
         command = PublishProgram(
             code=input.code,
             title=input.title,
-            kind=TrainingKind(input.kind),
+            kind=TrainingKind(input.kind.value),
             competency_area=input.competency_area,
             jp=input.jp,
             provider=input.provider,
@@ -174,7 +189,11 @@ class TrainingMutation:
 
     @strawberry.mutation(description="Withdraw a programme from the catalogue (HR, ADMIN).")
     async def retire_training_program(
-        self, info: Info, input: RetireTrainingProgramInput
+        self,
+        info: Info,
+        input: Annotated[
+            RetireTrainingProgramInput, strawberry.argument(description="The programme to retire.")
+        ],
     ) -> RetireTrainingProgramResult:
         handlers = info.context.services.training
         outcome = await run_command(
@@ -191,7 +210,12 @@ class TrainingMutation:
 
     @strawberry.mutation(description="Enrol an employee (HR, the employee, their supervisor).")
     async def enroll_in_training(
-        self, info: Info, input: EnrollInTrainingInput
+        self,
+        info: Info,
+        input: Annotated[
+            EnrollInTrainingInput,
+            strawberry.argument(description="The employee and the programme."),
+        ],
     ) -> EnrollInTrainingResult:
         handlers = info.context.services.training
         outcome = await run_command(
@@ -210,7 +234,12 @@ class TrainingMutation:
 
     @strawberry.mutation(description="Record a completion of a programme (HR, ADMIN).")
     async def record_training_completion(
-        self, info: Info, input: RecordTrainingCompletionInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordTrainingCompletionInput,
+            strawberry.argument(description="The employee, programme and certificate."),
+        ],
     ) -> RecordTrainingCompletionResult:
         command = RecordCompletion(
             nip=input.nip,
@@ -235,7 +264,12 @@ class TrainingMutation:
         description="Revoke a completion found invalid, with a reason (HR, ADMIN)."
     )
     async def revoke_training_completion(
-        self, info: Info, input: RevokeTrainingCompletionInput
+        self,
+        info: Info,
+        input: Annotated[
+            RevokeTrainingCompletionInput,
+            strawberry.argument(description="The completion to revoke and why."),
+        ],
     ) -> RevokeTrainingCompletionResult:
         handlers = info.context.services.training
         outcome = await run_command(

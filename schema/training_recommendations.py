@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 
 @strawberry.type(name="TrainingRecommendation", description="A programme to take, and why.")
 class TrainingRecommendationType:
-    program: Annotated[TrainingProgramType, strawberry.lazy("schema.training")]
+    program: Annotated[TrainingProgramType, strawberry.lazy("schema.training")] = strawberry.field(
+        description="The programme recommended."
+    )
     need: str = strawberry.field(description="The open development need it develops.")
-    reason: str
+    reason: str = strawberry.field(description="Why it is recommended, in a sentence.")
 
 
-@strawberry.type(name="EmployeeTraining")
+@strawberry.type(name="EmployeeTraining", description="The training fields of an employee.")
 class EmployeeTrainingFields:
     """The training fields of Employee (composed into it in schema/organisation.py)."""
 

@@ -15,6 +15,7 @@ from domain.rule_set import AwardKind, CriterionKind
 from projections import awards as views
 from projections.directory import EmployeeView
 from schema.context import Info
+from schema.node import Node
 from schema.performance import PredicateEnum, loader
 from service import audit
 from service.award_facts import events_at
@@ -122,7 +123,7 @@ def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
 
 
 @strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")
-class AwardDecisionType:
+class AwardDecisionType(Node):
     view: strawberry.Private[views.AwardView]
 
     @strawberry.field

@@ -15,6 +15,7 @@ from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView,
 from schema.context import Info, page_size
 from schema.cursors import decode_cursor, encode_cursor
 from schema.free_text import sees_outsider_names
+from schema.node import Node
 from schema.organisation import EmployeeType, PageInfo
 
 TrainingKindEnum = strawberry.enum(
@@ -30,7 +31,7 @@ class ResourcePersonType:
 
 
 @strawberry.type(name="TrainingProgram", description="A programme of the training catalogue.")
-class TrainingProgramType:
+class TrainingProgramType(Node):
     view: strawberry.Private[ProgramView]
 
     @strawberry.field
@@ -188,7 +189,7 @@ class JpComplianceType:
 
 
 @strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
-class TrainingCompletionType:
+class TrainingCompletionType(Node):
     view: strawberry.Private[CompletionView]
 
     @strawberry.field
@@ -298,8 +299,8 @@ class TrainingQuery:
         ]
         return TrainingProgramConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(views) > size, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=len(views) > size, has_previous=bool(after)
             ),
         )
 

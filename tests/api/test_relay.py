@@ -7,8 +7,6 @@ import uuid
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from schema.cursors import encode_cursor
 from tests.api.policy_scenario import HR, NIP, OUTSIDER, SUPERVISOR, PolicyCity

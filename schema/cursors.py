@@ -48,6 +48,15 @@ def decode_cursor(kind: str, cursor: str | None, argument: str = "after") -> str
     return value
 
 
+def text_cursor(kind: str, cursor: str | None, argument: str = "after") -> str | None:
+    """The text key inside a cursor of the list `kind` (a code): no key holds a NUL (PostgreSQL
+    text cannot), so a cursor hiding one is BAD_USER_INPUT, not a database error."""
+    value = decode_cursor(kind, cursor, argument)
+    if value is not None and "\x00" in value:
+        raise _invalid(kind, "it holds a NUL character", argument)
+    return value
+
+
 def position_cursor(kind: str, cursor: str | None) -> int:
     """The log position inside a cursor of the list `kind` (0, the start, when absent)."""
     value = decode_cursor(kind, cursor)

@@ -20,7 +20,7 @@ from projections import awards, catalogue, directory, jp_ledger
 from projections import dialogues as dialogue_reads
 from schema.awards import AwardDecisionType
 from schema.context import STAFF_AND_PARTNERS, Info
-from schema.cursors import MAX_CURSOR_LENGTH, decode_cursor
+from schema.cursors import MAX_CURSOR_LENGTH, text_cursor
 from schema.dialogues import PerformanceDialogueType
 from schema.node import UNIT_KIND, Node
 from schema.organisation import EmployeeType, UnitType
@@ -113,7 +113,7 @@ async def _stream_node(info: Info, stream_id: UUID) -> Node | None:
 
 async def _unit(info: Info, global_id: str) -> Node | None:
     try:
-        code = decode_cursor(UNIT_KIND, global_id, "id")
+        code = text_cursor(UNIT_KIND, global_id, "id")
     except GraphQLError:
         raise _forged("it is not an id of this service or was altered") from None
     assert code is not None
@@ -183,7 +183,7 @@ class RelayQuery:
 
 def _is_unit_id(value: str) -> bool:
     try:
-        decode_cursor(UNIT_KIND, value, "id")
+        text_cursor(UNIT_KIND, value, "id")
     except GraphQLError:
         return False
     return True

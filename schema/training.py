@@ -13,7 +13,7 @@ from projections.catalogue import ProgramView
 from projections.directory import EmployeeView
 from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
 from schema.context import Info, page_size
-from schema.cursors import decode_cursor, encode_cursor
+from schema.cursors import encode_cursor, text_cursor
 from schema.free_text import sees_outsider_names
 from schema.node import Node
 from schema.organisation import EmployeeType, PageInfo
@@ -282,7 +282,7 @@ class TrainingQuery:
         size = page_size(first)
         views = await catalogue.programs_page(
             info.context.services.pool,
-            after_code=decode_cursor("program", after),
+            after_code=text_cursor("program", after),
             limit=size + 1,
             where=catalogue.CatalogueFilter(
                 sector=sector,

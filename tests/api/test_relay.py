@@ -1,5 +1,5 @@
-"""Relay over HTTP: `node`/`nodes` for every kind under the direct queries' access rules, coded
-errors for ids the service never issued, and employees paged forward and backward alike."""
+"""Relay over HTTP: `node`/`nodes` for every kind under the direct queries' access rules, and
+coded errors for ids the service never issued (paging both ways: test_relay_paging.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 
 import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schema.cursors import encode_cursor
 from tests.api.policy_scenario import HR, NIP, OUTSIDER, SUPERVISOR, PolicyCity
@@ -142,6 +144,7 @@ async def test_an_id_the_service_never_issued_is_a_coded_error_and_an_unknown_on
         real.upper(),  # not the canonical spelling the service writes
         unit_id[:-2] + "x=",  # an altered unit id
         encode_cursor("employee", real),  # a cursor of a list, not an id
+        encode_cursor("Unit", "DIN\x00KES"),  # no unit code holds a NUL
         "A" * 300,
         "",
     ]
@@ -158,4 +161,24 @@ async def test_an_id_the_service_never_issued_is_a_coded_error_and_an_unknown_on
     assert "at most 100" in too_many["errors"][0]["message"]
 
 
-__all__ = ["NODE", "NODES"]
+# Ids of the two shapes the service issues (unknown here: null, no error), and any other text
+# (not a UUID's five groups, not base64 of `Unit:`): BAD_USER_INPUT.
+_CODES = st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=30)
+_WELL_FORMED = st.uuids().map(str) | _CODES.map(lambda code: encode_cursor("Unit", code))
+_OTHER = st.text(max_size=60).filter(lambda t: t.count("-") != 4 and not t.startswith("VW5pdD"))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=st.tuples(_WELL_FORMED, st.just([])) | st.tuples(_OTHER, st.just(["BAD_USER_INPUT"])))
+async def test_any_text_as_an_id_is_null_or_a_coded_error_never_another_answer(
+    client: httpx.AsyncClient, tokens: Tokens, case: tuple[str, list[str]]
+) -> None:
+    text, codes = case
+    body = await gql(client, NODE, {"id": text}, tokens.header(HR, "HR"))
+    # Text the pipeline refuses before running (a NUL) has no `data` at all.
+    assert body.get("data") in (None, {"node": None}), body
+    assert [e["extensions"]["code"] for e in body.get("errors", [])] == codes, (text, body)

@@ -9,6 +9,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schema.cursors import encode_cursor
 from tests.conftest import Tokens
 from tests.graphql import gql
 
@@ -158,6 +159,10 @@ async def test_last_is_bounded_like_first_and_counted_by_the_cost_limit(
         assert "errors" not in await gql(client, query, few, hr)
     bad = await gql(client, PAGE, {"before": "not-a-cursor", "last": 2}, hr)
     assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "before"}
+    # A cursor hiding a NUL (no key holds one) is refused, not sent to PostgreSQL.
+    catalogue = "query($c: String) { trainingPrograms(after: $c) { edges { cursor } } }"
+    hidden = await gql(client, catalogue, {"c": encode_cursor("program", "A\x00")}, hr)
+    assert hidden["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
 
 
 @settings(

@@ -146,12 +146,19 @@ async def test_project_logs_like_serve_beats_and_stops_the_embedded_database_on_
     tmp_path: Path,
 ) -> None:
     heartbeat = tmp_path / "projector.alive"
+    env = _env(tmp_path, KINERJA_LOG_FORMAT="json", KINERJA_DEFAULT_RULE_SETS="0")
+    # As `make run` does: the owner migrates first (the worker never runs DDL).
+    migrate = await asyncio.create_subprocess_exec(
+        KINERJA, "migrate", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, migrate_errors = await asyncio.wait_for(migrate.communicate(), 120)
+    assert migrate.returncode == 0, migrate_errors.decode()
     worker = await asyncio.create_subprocess_exec(
         KINERJA,
         "project",
         "--heartbeat",
         str(heartbeat),
-        env=_env(tmp_path, KINERJA_LOG_FORMAT="json", KINERJA_DEFAULT_RULE_SETS="0"),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -119,6 +119,9 @@ async def api(database_url: str, data_dir: Path, serve_log: IO[bytes]) -> AsyncI
         "KINERJA_DEFAULT_RULE_SETS": "0",
         "KINERJA_RATE_PER_SECOND": "100000",
         "KINERJA_RATE_BURST": "100000",
+        # The per-address limit (before authentication) would refuse part of the 1000 too.
+        "KINERJA_ADDRESS_RATE_PER_SECOND": "100000",
+        "KINERJA_ADDRESS_RATE_BURST": "100000",
     }
     server = Api(env, serve_log)
     try:

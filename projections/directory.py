@@ -169,17 +169,36 @@ async def employees_by_ids(db: Reader, ids: list[UUID]) -> dict[UUID, EmployeeVi
 
 
 async def employees_page(
-    db: Reader, *, unit_code: str | None, after: UUID | None, limit: int
+    db: Reader,
+    *,
+    unit_code: str | None,
+    after: UUID | None,
+    limit: int,
+    before: UUID | None = None,
+    backward: bool = False,
 ) -> list[EmployeeView]:
-    """A page of employees in id order (keyset), optionally of one unit."""
+    """A page of employees in id order (keyset), optionally of one unit, between `after` and
+    `before`; `backward` takes the last `limit` of them (still returned in id order)."""
     rows = await db.fetch(
         f"SELECT * FROM {EMPLOYEES.name} WHERE ($1::text IS NULL OR unit_code = $1)"
-        " AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3",
+        " AND ($2::uuid IS NULL OR id > $2) AND ($4::uuid IS NULL OR id < $4)"
+        f" ORDER BY id {'DESC' if backward else 'ASC'} LIMIT $3",
         unit_code,
         after,
         limit,
+        before,
     )
-    return [EmployeeView.from_row(r) for r in rows]
+    views = [EmployeeView.from_row(r) for r in rows]
+    return views[::-1] if backward else views
+
+
+async def count_employees(db: Reader, *, unit_code: str | None) -> int:
+    """How many employees there are, optionally in one unit."""
+    value = await db.fetchval(
+        f"SELECT count(*) FROM {EMPLOYEES.name} WHERE ($1::text IS NULL OR unit_code = $1)",
+        unit_code,
+    )
+    return int(value)
 
 
 async def unit_by_code(db: Reader, code: str) -> UnitView | None:

@@ -151,30 +151,77 @@ async def plan_by_id(db: Reader, plan_id: UUID) -> PlanView | None:
 
 
 async def employees_with_predicate(
-    db: Reader, *, predicate: str, unit_code: str | None, after: UUID | None, limit: int
+    db: Reader,
+    *,
+    predicate: str,
+    unit_code: str | None,
+    after: UUID | None,
+    limit: int,
+    before: UUID | None = None,
+    backward: bool = False,
 ) -> list[EmployeeView]:
-    """A page of employees whose current predicate is this one, in id order (keyset)."""
+    """A page of employees whose current predicate is this one, in id order (keyset), between
+    `after` and `before`; `backward` takes the last `limit` of them."""
     rows = await db.fetch(
         f"SELECT e.* FROM {EMPLOYEES.name} e JOIN {STANDINGS.name} s ON s.employee_id = e.id"
         " WHERE s.current_predicate = $1 AND ($2::text IS NULL OR e.unit_code = $2)"
-        " AND ($3::uuid IS NULL OR e.id > $3) ORDER BY e.id LIMIT $4",
+        " AND ($3::uuid IS NULL OR e.id > $3) AND ($5::uuid IS NULL OR e.id < $5)"
+        f" ORDER BY e.id {'DESC' if backward else 'ASC'} LIMIT $4",
         predicate,
         unit_code,
         after,
         limit,
+        before,
     )
-    return [EmployeeView.from_row(r) for r in rows]
+    views = [EmployeeView.from_row(r) for r in rows]
+    return views[::-1] if backward else views
+
+
+@dataclass(frozen=True)
+class EmployeeFilter:
+    """Which employees a list holds: of one current predicate, of one unit (None: any)."""
+
+    predicate: str | None = None
+    unit_code: str | None = None
 
 
 async def employees_page(
-    db: Reader, *, predicate: str | None, unit_code: str | None, after: UUID | None, limit: int
+    db: Reader,
+    *,
+    predicate: str | None,
+    unit_code: str | None,
+    after: UUID | None,
+    limit: int,
+    before: UUID | None = None,
+    backward: bool = False,
 ) -> list[EmployeeView]:
     """A page of employees in id order, optionally of one unit and one current predicate."""
     if predicate is None:
-        return await directory.employees_page(db, unit_code=unit_code, after=after, limit=limit)
+        return await directory.employees_page(
+            db, unit_code=unit_code, after=after, limit=limit, before=before, backward=backward
+        )
     return await employees_with_predicate(
-        db, predicate=predicate, unit_code=unit_code, after=after, limit=limit
+        db,
+        predicate=predicate,
+        unit_code=unit_code,
+        after=after,
+        limit=limit,
+        before=before,
+        backward=backward,
     )
+
+
+async def count_employees(db: Reader, *, predicate: str | None, unit_code: str | None) -> int:
+    """How many employees a page of `employees_page` is drawn from (one count query)."""
+    if predicate is None:
+        return await directory.count_employees(db, unit_code=unit_code)
+    value = await db.fetchval(
+        f"SELECT count(*) FROM {EMPLOYEES.name} e JOIN {STANDINGS.name} s ON s.employee_id = e.id"
+        " WHERE s.current_predicate = $1 AND ($2::text IS NULL OR e.unit_code = $2)",
+        predicate,
+        unit_code,
+    )
+    return int(value)
 
 
 # The events that carry an evaluation's assessment (ratings, notes, feedback); the latest counts.

@@ -156,8 +156,8 @@ class AuditQuery:
         ]
         return AuditEventConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(events) > size, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=len(events) > size, has_previous=start > 0
             ),
         )
 

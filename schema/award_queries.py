@@ -157,8 +157,8 @@ class AwardQuery:
         ]
         return AwardDecisionConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=len(found) > size, has_previous=bool(after)
             ),
         )
 

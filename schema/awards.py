@@ -20,6 +20,7 @@ from schema.award_enums import (
     CriterionKindEnum,
 )
 from schema.context import Info
+from schema.node import Node
 from schema.performance import PredicateEnum, loader
 from service import audit
 from service.award_facts import events_at
@@ -133,7 +134,7 @@ def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
 
 
 @strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")
-class AwardDecisionType:
+class AwardDecisionType(Node):
     view: strawberry.Private[views.AwardView]
 
     @strawberry.field(description="Id of the award case (the nomination's stream).")

@@ -147,11 +147,13 @@ def subject_of(view: EmployeeView | None, unit_code: str | None = None) -> Subje
 Info = StrawberryInfo[Context, None]
 
 
-def page_size(first: int | None, default: int = 20, maximum: int = 100) -> int:
-    """`first` checked against the limit: at most 100 items a page."""
+def page_size(
+    first: int | None, default: int = 20, maximum: int = 100, argument: str = "first"
+) -> int:
+    """`first` (or `last`, named by `argument`) checked against the limit: at most 100 a page."""
     size = default if first is None else first
     if size < 0 or size > maximum:
         raise GraphQLError(
-            f"first must be between 0 and {maximum}", extensions={"code": "BAD_USER_INPUT"}
+            f"{argument} must be between 0 and {maximum}", extensions={"code": "BAD_USER_INPUT"}
         )
     return size

@@ -23,6 +23,7 @@ from schema.errors import MutationError
 from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
 from schema.mutations import Committed, MutationSuccess, run_command
+from schema.node import Node
 from schema.performance_enums import PeriodEnum
 from service.handlers.dialogues import RecordDialogue
 
@@ -41,7 +42,7 @@ DialogueKindEnum = described_enum(
 @strawberry.type(
     name="PerformanceDialogue", description="A session of a supervisor with a subordinate."
 )
-class PerformanceDialogueType:
+class PerformanceDialogueType(Node):
     view: strawberry.Private[DialogueView]
     subject: strawberry.Private[EmployeeView]
 

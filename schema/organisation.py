@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from domain.values import EmploymentType, PositionKind
 from projections import directory
 from projections.directory import EmployeeView, UnitView
-from projections.performance_reads import employees_page
+from projections.performance_reads import EmployeeFilter, count_employees, employees_page
 from projections.sql import Reader
 from schema.awards import EmployeeAwardFields
 from schema.context import STAFF_AND_PARTNERS, Info, page_size
@@ -28,6 +28,7 @@ from schema.descriptions import (
 from schema.dialogues import EmployeeDialogueFields
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
+from schema.node import Node, unit_global_id
 from schema.organisation_inputs import (
     AssignSupervisorInput,
     EmploymentTypeEnum,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
-class UnitType(UnitPerformanceFields, UnitOutcomeFields):
+class UnitType(Node, UnitPerformanceFields, UnitOutcomeFields):
     code: str = strawberry.field(description="The unit's short code, upper case, e.g. DINKES.")
     name: str = strawberry.field(description="The unit's official name, e.g. Dinas Kesehatan.")
     sector: str | None = strawberry.field(
@@ -56,6 +57,12 @@ class UnitType(UnitPerformanceFields, UnitOutcomeFields):
     @classmethod
     def of(cls, view: UnitView) -> UnitType:
         return cls(code=view.code, name=view.name, sector=view.sector)
+
+    @strawberry.field(
+        description="The unit's global id (Node): opaque; `unit(code:)` takes the code."
+    )
+    def id(self) -> strawberry.ID:
+        return unit_global_id(self.code)
 
     @strawberry.field(description="JP compliance of the unit's employees in a year (staff).")
     async def jp_compliance(
@@ -76,7 +83,11 @@ class SupervisorRef:
 
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
 class EmployeeType(
-    EmployeePerformanceFields, EmployeeAwardFields, EmployeeDialogueFields, EmployeeTrainingFields
+    Node,
+    EmployeePerformanceFields,
+    EmployeeAwardFields,
+    EmployeeDialogueFields,
+    EmployeeTrainingFields,
 ):
     view: strawberry.Private[EmployeeView]
     # Set on `employeeAsOf`: a connection whose temporary tables hold the views replayed as of
@@ -145,12 +156,42 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="The last edge's cursor (pass as `after`); null on an empty page."
     )
+    has_previous_page: bool = strawberry.field(
+        default=False,
+        description=(
+            "Whether items come before this page: true after an `after` cursor, or when paging"
+            " backward (`last`) left items before the page."
+        ),
+    )
+    start_cursor: str | None = strawberry.field(
+        default=None,
+        description="The cursor of the page's first item: pass it as `before` to page backward.",
+    )
+
+    @classmethod
+    def of(cls, cursors: list[str], *, has_next: bool, has_previous: bool) -> PageInfo:
+        """The page info of a page whose edges have these cursors."""
+        return cls(
+            has_next_page=has_next,
+            end_cursor=cursors[-1] if cursors else None,
+            has_previous_page=has_previous,
+            start_cursor=cursors[0] if cursors else None,
+        )
 
 
 @strawberry.type(description="A page of employees (Relay connection, keyset cursors).")
 class EmployeeConnection:
     edges: list[EmployeeEdge] = strawberry.field(description="The employees of this page.")
     page_info: PageInfo = strawberry.field(description="Whether more follow, where to go on.")
+    listed: strawberry.Private[EmployeeFilter]
+
+    @strawberry.field(description="How many employees the whole list holds (all pages).")
+    async def total_count(self, info: Info) -> int:
+        return await count_employees(
+            info.context.services.pool,
+            predicate=self.listed.predicate,
+            unit_code=self.listed.unit_code,
+        )
 
 
 @strawberry.type(description="The unit was registered.")
@@ -220,7 +261,12 @@ class OrganisationQuery:
             return None
         return EmployeeType(view=view)
 
-    @strawberry.field(description="Employees in a stable order, optionally of one unit.")
+    @strawberry.field(
+        description=(
+            "Employees in a stable order, optionally of one unit. Page forward with `first` and"
+            " `after`, or backward with `last` and `before` (keyset cursors of this list)."
+        )
+    )
     async def employees(
         self,
         info: Info,
@@ -233,28 +279,51 @@ class OrganisationQuery:
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Page backward: the last `last` items (at most 100) before `before`."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A `startCursor` (or any cursor) of this list: items before it."
+            ),
+        ] = None,
     ) -> EmployeeConnection:
         info.context.reader(*STAFF_AND_PARTNERS)
-        size = page_size(first)
-        start = uuid_cursor("employee", after)
-        unit_code = _within_limit(info, unit_code.upper() if unit_code else None)
+        backward = last is not None
+        size = page_size(last, argument="last") if backward else page_size(first)
+        start, end = uuid_cursor("employee", after), uuid_cursor("employee", before, "before")
+        listed = EmployeeFilter(
+            str(predicate) if predicate else None,
+            _within_limit(info, unit_code.upper() if unit_code else None),
+        )
         views = await employees_page(
             info.context.services.pool,
-            predicate=str(predicate) if predicate else None,
-            unit_code=unit_code,
+            predicate=listed.predicate,
+            unit_code=listed.unit_code,
             after=start,
             limit=size + 1,
+            before=end,
+            backward=backward,
         )
+        more = len(views) > size
+        shown = views[-size:] if backward and size else views[:size]
         edges = [
             EmployeeEdge(cursor=encode_cursor("employee", str(v.id)), node=EmployeeType(view=v))
-            for v in views[:size]
+            for v in shown
         ]
+        cursors = [e.cursor for e in edges]
         return EmployeeConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(views) > size,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                cursors,
+                has_next=(end is not None) if backward else more,
+                has_previous=more if backward else start is not None,
             ),
+            listed=listed,
         )
 
     @strawberry.field(description="The unit with this code, or null.")

@@ -21,6 +21,7 @@ from projections.sql import Reader
 from schema.context import STAFF_AND_PARTNERS, Info, subject_of
 from schema.descriptions import ACTOR_ROLE, PERIOD, POSITION, RECORDED_AT, YEAR
 from schema.loaders import Loads, loader
+from schema.node import Node
 from schema.performance_detail import EvaluationDetailFields
 from schema.performance_enums import (
     CoreValueEnum,
@@ -98,7 +99,7 @@ class EvaluationEventType:
 
 
 @strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
-class EvaluationType(EvaluationDetailFields):
+class EvaluationType(Node, EvaluationDetailFields):
     view: strawberry.Private[EvaluationView]
     # Set when reached from an employee of `employeeAsOf`: reads go to that replay.
     as_of: strawberry.Private[Reader | None] = None

@@ -19,6 +19,7 @@ from schema.performance import PerformanceQuery
 from schema.performance_mutations import PerformanceMutation
 from schema.privacy import PrivacyMutation
 from schema.programme_impact import ProgrammeImpactQuery
+from schema.relay import RelayQuery
 from schema.subscriptions import Subscription
 from schema.training import TrainingQuery
 from schema.training_mutations import TrainingMutation
@@ -35,6 +36,7 @@ class Query(
     PerformanceQuery,
     AwardQuery,
     ProgrammeImpactQuery,
+    RelayQuery,
 ):
     pass
 

@@ -14,9 +14,10 @@ from projections.catalogue import ProgramView
 from projections.directory import EmployeeView
 from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
 from schema.context import Info, page_size
-from schema.cursors import decode_cursor, encode_cursor
+from schema.cursors import encode_cursor, text_cursor
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NIP, NODE, PAGE_INFO
 from schema.free_text import sees_outsider_names
+from schema.node import Node
 from schema.organisation import EmployeeType, PageInfo
 from schema.training_enums import TrainingKindEnum
 
@@ -31,7 +32,7 @@ class ResourcePersonType:
 
 
 @strawberry.type(name="TrainingProgram", description="A programme of the training catalogue.")
-class TrainingProgramType:
+class TrainingProgramType(Node):
     view: strawberry.Private[ProgramView]
 
     @strawberry.field(description=_ID)
@@ -191,7 +192,7 @@ class JpComplianceType:
 
 
 @strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
-class TrainingCompletionType:
+class TrainingCompletionType(Node):
     view: strawberry.Private[CompletionView]
 
     @strawberry.field(description="Id of the completion (decided by its certificate number).")
@@ -295,7 +296,7 @@ class TrainingQuery:
         size = page_size(first)
         views = await catalogue.programs_page(
             info.context.services.pool,
-            after_code=decode_cursor("program", after),
+            after_code=text_cursor("program", after),
             limit=size + 1,
             where=catalogue.CatalogueFilter(
                 sector=sector,
@@ -312,8 +313,8 @@ class TrainingQuery:
         ]
         return TrainingProgramConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(views) > size, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=len(views) > size, has_previous=bool(after)
             ),
         )
 

@@ -7,6 +7,7 @@ import contextlib
 import importlib.util
 import logging
 import signal
+import threading
 from collections.abc import AsyncIterator
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -198,8 +199,10 @@ def project(
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+        # Signals reach only the main thread; run elsewhere (embedded, tests) the caller stops it.
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
         async with running(settings, run_projector=True) as services:
             log.info("projector running; SIGTERM or Ctrl-C stops it")
             beating = asyncio.create_task(_beat(services, heartbeat)) if heartbeat else None

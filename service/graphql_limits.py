@@ -3,7 +3,8 @@
 The measure is linear in the document: each fragment's selection set is measured once and the
 result memoised, so a spread costs one lookup however often the fragment is spread (a fan-out
 document of 2^40 expanded fields is measured in microseconds). Page sizes come from the literal
-`first` or from the variables' values, so `first: $n` costs what `n` says.
+`first` or `last` (or the length of `nodes`' `ids`) or from the variables' values, so `first: $n`
+costs what `n` says.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
@@ -79,7 +81,7 @@ class _Measure:
         self.paged = paged
         self.variables = variables
         self.memo: dict[str, _Size] = {}
-        self.pages: list[tuple[int, FieldNode]] = []
+        self.pages: list[tuple[int, FieldNode, str]] = []
 
     def fragment(self, name: str) -> _Size:
         if name not in self.memo:
@@ -117,12 +119,23 @@ class _Measure:
 
     def page_size(self, field: FieldNode) -> int:
         for argument in field.arguments or ():
-            if argument.name.value == "first":
+            if argument.name.value in _PAGE_ARGUMENTS:
                 size = self.value_of(argument.value)
                 if size is not None:
-                    self.pages.append((size, field))
+                    self.pages.append((size, field, argument.name.value))
                     return max(size, 1)
+            if argument.name.value == "ids":  # `nodes(ids:)`: one object per id
+                return max(self.length_of(argument.value), 1)
         return self.limits.default_page
+
+    def length_of(self, value: ValueNode) -> int:
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        if isinstance(value, VariableNode):
+            given = self.variables.get(value.name.value)
+            if isinstance(given, list):
+                return len(given)
+        return 1
 
     def value_of(self, value: ValueNode) -> int | None:
         if isinstance(value, IntValueNode):
@@ -134,14 +147,19 @@ class _Measure:
         return None
 
 
+# The arguments that size a page (forward and backward); `ids` sizes `nodes(ids:)`.
+_PAGE_ARGUMENTS = ("first", "last")
+
+
 def paged_fields(schema: GraphQLSchema) -> frozenset[str]:
-    """Names of fields that return a page (they take `first`): their cost multiplies."""
+    """Names of fields that return a page (they take `first` or `last`, or `ids` as `nodes`
+    does): their cost multiplies."""
     return frozenset(
         name
         for kind in schema.type_map.values()
         if isinstance(kind, GraphQLObjectType)
         for name, field in kind.fields.items()
-        if "first" in field.args
+        if {*_PAGE_ARGUMENTS, "ids"} & set(field.args)
     )
 
 
@@ -178,9 +196,9 @@ def limit_errors(
         for found, limit, message in checks:
             if found > limit:
                 problems.append(_refusal(message.format(found, limit), operation))
-        for page, field in measure.pages:
+        for page, field, argument in measure.pages:
             if not 0 <= page <= limits.max_page:
-                message = f"first must be between 0 and {limits.max_page}"
+                message = f"{argument} must be between 0 and {limits.max_page}"
                 problems.append(_refusal(message, field))
     return problems
 

@@ -143,7 +143,9 @@ async def test_production_introspection_is_refused_to_a_partner_on_every_transpo
     services: Services, tokens: Tokens, tmp_path: Path
 ) -> None:
     query = "{ __schema { queryType { name } } }"
-    async with serve(pipeline_settings(tmp_path, KINERJA_ENV="production"), services) as url:
+    # Production refuses a short id secret (service/settings.py): give it a strong one.
+    strong = {"KINERJA_ENV": "production", "KINERJA_ID_SECRET": "test-id-secret-" + "y" * 32}
+    async with serve(pipeline_settings(tmp_path, **strong), services) as url:
         for run in TRANSPORTS.values():
             partner = await run(url, tokens("app", "PARTNER"), query)
             assert partner.code == "BAD_USER_INPUT"

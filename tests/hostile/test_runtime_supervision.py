@@ -68,8 +68,9 @@ async def test_the_checkpoint_signer_restarts_after_a_failure(
         async def signed() -> int:
             return int(await services.pool.fetchval("SELECT count(*) FROM checkpoints"))
 
+        # The row is written before the loop reports itself healthy: wait for both.
         for _ in range(200):
-            if await signed():
+            if await signed() and services.transparency.supervisor.up:
                 break
             await asyncio.sleep(0.05)
         assert await signed() == 1

@@ -23,7 +23,14 @@ import httpx
 
 from bench import servers
 from bench.append import append_rates, bench_database
-from bench.common import Row, bench_settings, postgres_cpu_seconds, postmaster_of, ratio_row
+from bench.common import (
+    Row,
+    bench_settings,
+    migrate_as_operator,
+    postgres_cpu_seconds,
+    postmaster_of,
+    ratio_row,
+)
 from bench.compare import HEADER, Comparison
 from bench.es_peer import eventsourcing_rate
 from bench.http_bench import HttpBench, sampling
@@ -130,6 +137,7 @@ async def run() -> str:
     async with bench_database() as url:
         with tempfile.TemporaryDirectory(prefix="kinerja-bench-data-") as folder:
             data = Path(folder)
+            migrate_as_operator(url, data)
             services = await build_services(bench_settings(url, data), url, run_projector=False)
             try:
                 city, seeded = await _seed(services)

@@ -20,11 +20,11 @@ from uuid import uuid4
 import asyncpg
 
 from domain.organisation import Unit
-from service.codec import EventCodec
-from service.database import create_pool, embedded_server_url, with_database
-from service.eventstore import EventStore
-from service.migrate import migrate
-from service.records import Metadata, StreamWrite
+from service.db.migrate import migrate
+from service.db.server import create_pool, embedded_server_url, with_database
+from service.log.codec import EventCodec
+from service.log.records import Metadata, StreamWrite
+from service.log.store import EventStore
 
 OPS_PER_WORKER = 150
 META = Metadata(actor="bench", actor_role="ADMIN")

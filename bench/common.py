@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from service.auth import mint_token
+from service.auth.tokens import mint_token
 from service.settings import Settings
 
 JWT_SECRET = "bench-secret-" + "x" * 32

@@ -16,9 +16,9 @@ import httpx
 from bench.servers import Server
 from domain.plan import PlanTarget
 from domain.rating import CoreValue
-from service.application import Services
-from service.demo import hr, run_all
-from service.demo_city import City, Person
+from service.demo.city import City, Person
+from service.demo.seed import hr, run_all
+from service.services import Services
 from service.settings import Settings
 
 SUBMIT = """mutation Submit($input: SubmitEvaluationInput!) {

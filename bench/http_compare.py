@@ -20,9 +20,9 @@ from bench.compare import Comparison, interleaved, sample
 from bench.http_bench import SUBMIT, prepare_year, submission
 from bench.servers import Server
 from bench.wrk import Call, graphql_call
-from service.application import Services
-from service.demo import hr
-from service.demo_city import City
+from service.demo.city import City
+from service.demo.seed import hr
+from service.services import Services
 
 FIELDS = "id nip name employmentType positionKind positionTitle version"
 PAGE = (

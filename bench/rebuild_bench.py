@@ -9,9 +9,9 @@ from bench.common import Row, graphql, ratio_row, time_row, timed, token
 from bench.http_bench import HttpBench
 from domain.values import EmploymentType, PositionKind
 from projections.registry import all_projections
-from service.demo import hr
+from service.demo.seed import hr
 from service.handlers.organisation import RegisterEmployee
-from service.rebuild import rebuild
+from service.views.rebuild import rebuild
 
 AS_OF = """query AsOf($nip: String!, $at: DateTime!) {
   employeeAsOf(nip: $nip, at: $at) { nip name positionKind positionTitle version } }"""

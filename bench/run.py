@@ -44,9 +44,9 @@ from bench.rebuild_bench import as_of_row, rebuild_row
 from bench.scale_bench import scale_rows
 from bench.targets import target_rows
 from bench.wrk import WrkMissing, require_wrk
-from service.application import Services, build_services, close_services
-from service.demo import seed_demo
-from service.demo_city import City
+from service.demo.city import City
+from service.demo.seed import seed_demo
+from service.services import Services, build_services, close_services
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 EMPLOYEES, YEARS, SEED = 1000, 1, 7

@@ -21,10 +21,10 @@ a dict of strings or a list of dicts is text. `tests/unit/test_personal_data.py`
 event type without an entry, a text field in none of the groups, or a name that is no field.
 
 What derives from it:
-- sealing (`service/keyring.py`): personal and free-text fields are sealed under their owner's
+- sealing (`service/log/keyring.py`): personal and free-text fields are sealed under their owner's
   key, so erasing the owner destroys them, and `kinerja audit export` carries only ciphertext;
   a field about no person (a unit's override justification) has no owner and stays plain;
-- `service/policy.py` (`docs/security.md`): which role reads a field of a kind, for the
+- `service/auth/policy.py` (`docs/security.md`): which role reads a field of a kind, for the
   `auditTrail` and `events` payloads and for every view field that shows such a value.
 """
 

@@ -15,11 +15,11 @@ from schema.context import Info, page_size, subject_of
 from schema.cursors import encode_cursor, position_cursor
 from schema.descriptions import AFTER, POSITION, RECORDED_AT
 from schema.organisation import PageInfo
-from service import audit
-from service.auth import Role
-from service.codec import EventCodec
-from service.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
-from service.records import RecordedEvent
+from service.audit import reader as audit
+from service.auth.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
+from service.auth.tokens import Role
+from service.log.codec import EventCodec
+from service.log.records import RecordedEvent
 
 
 @strawberry.type(description="One event of the log as auditors read it.")

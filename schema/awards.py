@@ -22,9 +22,9 @@ from schema.award_enums import (
 from schema.context import Info
 from schema.node import Node
 from schema.performance import PredicateEnum, loader
-from service import audit
-from service.award_facts import events_at
-from service.records import RecordedEvent
+from service.audit import reader as audit
+from service.handlers.award_facts import events_at
+from service.log.records import RecordedEvent
 
 if TYPE_CHECKING:
     from schema.audit import AuditEvent

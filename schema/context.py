@@ -20,12 +20,12 @@ from projections.sql import Reader
 # Cursors are read and written in schema.cursors; the names stay importable from here.
 from schema.cursors import decode_cursor as decode_cursor
 from schema.cursors import encode_cursor as encode_cursor
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
-from service.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
+from service.auth.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext
+from service.services import Services
 
-# The role groups live in service/policy.py; these names stay for the resolvers that use them.
+# The role groups live in service/auth/policy.py; these names stay for the resolvers that use them.
 STAFF_READERS = STAFF
 STAFF_AND_PARTNERS = VIEW_READERS
 
@@ -115,7 +115,7 @@ class Context:
 
     @property
     def access(self) -> Access:
-        """The caller's rights (service/policy.py), with their own employee stream id."""
+        """The caller's rights (service/auth/policy.py), with their own employee stream id."""
         if self._access is None or self._access.principal is not self.principal:
             p = self.principal
             own = self.services.ids.employee_id(p.sub) if p is not None and p.sub else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from domain.errors import AlreadyExists, DomainError, InvalidValue, NotFoundError, RuleBroken
-from service.commands import NotAllowed
-from service.records import VersionConflictError
+from service.handlers.envelope import NotAllowed
+from service.log.records import VersionConflictError
 
 
 @strawberry.type(description="The input is malformed; `field` names the input field at fault.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from projections.directory import EmployeeView
 from schema.context import Info
-from service.auth import Role
+from service.auth.tokens import Role
 
 
 def sees_free_text(info: Info, subject: EmployeeView) -> bool:

@@ -12,8 +12,8 @@ from projections.directory import EmployeeView
 from schema.context import Info
 from schema.descriptions import NIP
 from schema.organisation import EmployeeType
-from service.history import AsOfReader, replay_subject
-from service.policy import HISTORY_READERS
+from service.auth.policy import HISTORY_READERS
+from service.views.history import AsOfReader, replay_subject
 
 
 async def _employee_as_of(

@@ -8,8 +8,8 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from schema.context import Info
-from service.award_facts import events_at
-from service.facts import to_fact
+from service.handlers.award_facts import events_at
+from service.views.facts import to_fact
 
 Loads = Callable[[list[Any]], Awaitable[list[Any]]]
 

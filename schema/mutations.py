@@ -2,7 +2,7 @@
 
 A mutation whose events committed always answers its success: when the views have not
 included its position within the wait, the success says so (`viewsCurrent: false`) and the
-object is read from the unapplied events folded over the live rows (service.pending).
+object is read from the unapplied events folded over the live rows (schema.pending).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import strawberry
 from projections.sql import Reader
 from schema.context import Context, Info
 from schema.errors import EXPECTED_ERRORS, MutationError, NotAuthorized, error_result
-from service.commands import CommandContext
-from service.pending import reader_at
-from service.records import AppendResult
+from schema.pending import reader_at
+from service.handlers.envelope import CommandContext
+from service.log.records import AppendResult
 
 log = logging.getLogger("kinerja.mutations")
 

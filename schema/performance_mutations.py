@@ -59,9 +59,9 @@ from schema.performance_results import (
     SubmitEvaluationResult,
     SubmitEvaluationSuccess,
 )
-from service.commands import CommandContext
+from service.handlers.envelope import CommandContext
 from service.handlers.performance import SubmitEvaluation
-from service.records import AppendResult
+from service.log.records import AppendResult
 
 Call = Callable[[CommandContext], Awaitable[AppendResult]]
 S = TypeVar("S")

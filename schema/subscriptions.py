@@ -10,7 +10,7 @@ from graphql import GraphQLError
 
 from schema.audit import AuditEvent
 from schema.context import Info
-from service.policy import SUBSCRIBERS
+from service.auth.policy import SUBSCRIBERS
 
 MAX_FOLLOWERS_PER_CLIENT = 5
 

@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 
 from schema.context import Info
-from service.transparency import ProofError
+from service.audit.proofs import ProofError
 
 TREE_SIZE = "The tree size to prove against; null: the newest signed checkpoint's."
 

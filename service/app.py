@@ -18,20 +18,20 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.context import Context
 from schema.root import build_schema
-from service.application import Services, running
-from service.auth import Principal
-from service.graphql_endpoint import EndpointConfig, GraphQLEndpoint
-from service.graphql_pipeline import Admission, Pipeline, PipelineConfig
-from service.graphql_steps import PipelineSchema
-from service.graphql_ws import PipelineWebSockets
-from service.metrics import PROJECTION_LAG
-from service.persisted import PersistedQueries
-from service.ratelimit import RateLimiter
-from service.response_cache import ResponseCache
+from service.auth.tokens import Principal
+from service.http.endpoint import EndpointConfig, GraphQLEndpoint
+from service.http.persisted import PersistedQueries
+from service.http.pipeline import Admission, Pipeline, PipelineConfig
+from service.http.ratelimit import RateLimiter
+from service.http.response_cache import ResponseCache
+from service.http.steps import PipelineSchema
+from service.http.ws import PipelineWebSockets
+from service.services import Services, running
 from service.settings import Settings
+from service.telemetry.metrics import PROJECTION_LAG
 
 READY_LAG_BOUND = 1000
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent / "http" / "static"
 GRAPHIQL_PAGE = STATIC / "graphiql.html"
 NOBODY = Admission(principal=None, auth_error=None, expires_at=None)
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from service.metrics import BACKGROUND_FAILURES
+from service.telemetry.metrics import BACKGROUND_FAILURES
 
 log = logging.getLogger("kinerja.supervise")
 

@@ -16,11 +16,11 @@ import pytest
 import uvicorn
 from hypothesis import settings as settings_profile
 
-from service.application import Services, build_services, close_services
-from service.auth import mint_token
-from service.database import create_pool, embedded_server_url, with_database, with_user
-from service.db_roles import ServiceRole
-from service.migrate import migrate
+from service.auth.tokens import mint_token
+from service.db.migrate import migrate
+from service.db.roles import ServiceRole
+from service.db.server import create_pool, embedded_server_url, with_database, with_user
+from service.services import Services, build_services, close_services
 from service.settings import Settings
 
 RUN_ID = secrets.token_hex(4)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from service.database import create_pool, init_connection
+from service.db.server import create_pool, init_connection
 
 
 @contextlib.asynccontextmanager

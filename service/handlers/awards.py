@@ -19,15 +19,13 @@ from domain.values import nip_digits
 from projections import awards as views
 from projections.recommendations import advanced_opportunities
 from projections.sql import Reader
-from service.auth import Role
-from service.award_facts import nominee_facts, rule_sets_at
-from service.commands import CommandContext, NotAllowed, Repository
-from service.eventstore import EventStore
-from service.identity import SubjectIds
-from service.policy import HR_ACTORS as STAFF_ADMIN
-from service.policy import require_city_wide_hr
-from service.policy import require_unit_scope as _require_unit_scope
-from service.records import AppendResult, VersionConflictError
+from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.tokens import Role
+from service.handlers.award_facts import nominee_facts, rule_sets_at
+from service.handlers.envelope import CommandContext, NotAllowed, Repository
+from service.handlers.identity import SubjectIds
+from service.log.records import AppendResult, VersionConflictError
+from service.log.store import EventStore
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ class AwardHandlers:
 
     async def publish_rule_set(self, ctx: CommandContext, spec: RuleSetSpec) -> AppendResult:
         """Publish a rule set version (city-wide); a (kind, version) publishes once, unchanged."""
-        require_city_wide_hr(ctx, "publishing a rule set")
+        ctx.require_city_wide_hr("publishing a rule set")
         if (done := await self.repo.replayed(ctx, "publishRuleSet")) is not None:
             return done
         duplicate = f"{spec.award_kind.value} version {spec.version} is already published"
@@ -93,7 +91,7 @@ class AwardHandlers:
         employee = await self._employee(nip)
         employee.require_active()
         if ctx.principal.has(*STAFF_ADMIN):
-            _require_unit_scope(ctx, employee.unit_code)
+            ctx.require_unit_scope(employee.unit_code)
         elif ctx.principal.sub != employee.supervisor_nip:
             raise NotAllowed("only HR or the nominee's supervisor may nominate them")
         award = Award.nominate(uuid4(), employee.id, employee.unit_code, kind, rationale, ctx.now)
@@ -117,7 +115,7 @@ class AwardHandlers:
         if (done := await self.repo.replayed(ctx, "decideAward")) is not None:
             return done
         award = await self._award(nomination_id, "nominationId")
-        _require_unit_scope(ctx, award.unit_code)
+        ctx.require_unit_scope(award.unit_code)
         position = await self.store.head()
         decided_on = local_day(ctx.now)
         rule_set, results = await self.evaluate_at(
@@ -143,7 +141,7 @@ class AwardHandlers:
         if (done := await self.repo.replayed(ctx, "revokeAward")) is not None:
             return done
         award = await self._award(award_id, "id")
-        _require_unit_scope(ctx, award.unit_code)
+        ctx.require_unit_scope(award.unit_code)
         award.revoke(reason, ctx.now)
         return await self.repo.save(
             ctx,
@@ -163,7 +161,7 @@ class AwardHandlers:
             return done
         employee = await self._employee(nip)
         employee.require_active()
-        _require_unit_scope(ctx, employee.unit_code)
+        ctx.require_unit_scope(employee.unit_code)
         penalty = DisciplinaryPenalty.record(
             uuid4(), employee.id, employee.unit_code, level, on, reason, local_day(ctx.now), ctx.now
         )

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from domain.dialogue import DialogueEntry, PerformanceDialogue
-from service.auth import Role
-from service.commands import CommandContext, NotAllowed, Repository
+from service.auth.tokens import Role
+from service.handlers.envelope import CommandContext, NotAllowed, Repository
 from service.handlers.performance import PerformanceHandlers
-from service.records import AppendResult
+from service.log.records import AppendResult
 
 
 @dataclass(frozen=True)

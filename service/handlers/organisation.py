@@ -8,11 +8,10 @@ from domain.employee import MAX_SUPERVISION_DEPTH, Employee, Registration, Super
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.organisation import Unit, unit_stream_id
 from domain.values import EmploymentType, PositionKind, nip_digits, require_unit_code
-from service.commands import CommandContext, Repository, check_expected_version
-from service.identity import SubjectIds
-from service.policy import HR_ACTORS as STAFF_ADMIN
-from service.policy import require_city_wide_hr, require_unit_scope
-from service.records import AppendResult
+from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.handlers.envelope import CommandContext, Repository, check_expected_version
+from service.handlers.identity import SubjectIds
+from service.log.records import AppendResult
 
 
 @dataclass(frozen=True)
@@ -35,14 +34,11 @@ class OrganisationHandlers:
         self.repo = repo
         self.ids = ids
 
-    def _require_unit_scope(self, ctx: CommandContext, unit_code: str) -> None:
-        require_unit_scope(ctx, unit_code)
-
     async def register_unit(
         self, ctx: CommandContext, code: str, name: str, sector: str | None = None
     ) -> AppendResult:
         """Register a unit (perangkat daerah), with the sector it serves: a city-wide act."""
-        require_city_wide_hr(ctx, "registering a unit")
+        ctx.require_city_wide_hr("registering a unit")
         if (done := await self.repo.replayed(ctx, "registerUnit")) is not None:
             return done
         unit = Unit.register(code, name, ctx.now, sector)
@@ -64,7 +60,7 @@ class OrganisationHandlers:
             cmd.position_title,
             cmd.supervisor_nip,
         )
-        self._require_unit_scope(ctx, registration.unit_code)
+        ctx.require_unit_scope(registration.unit_code)
         await self._existing_unit(registration.unit_code, "unitCode")
         chain: list[Employee] = []
         if registration.supervisor_nip is not None:
@@ -104,7 +100,7 @@ class OrganisationHandlers:
             return done
         employee = await self._existing_employee(nip, "nip")
         check_expected_version(employee, expected_version)
-        self._require_unit_scope(ctx, employee.unit_code)
+        ctx.require_unit_scope(employee.unit_code)
         target = await self._existing_unit(unit_code, "unitCode")
         superior, chain = None, []
         if supervisor_nip is not None:
@@ -133,7 +129,7 @@ class OrganisationHandlers:
             return done
         employee = await self._existing_employee(nip, "nip")
         check_expected_version(employee, expected_version)
-        self._require_unit_scope(ctx, employee.unit_code)
+        ctx.require_unit_scope(employee.unit_code)
         supervisor = await self._existing_employee(
             supervisor_nip, "supervisorNip", missing_is_invalid=True
         )

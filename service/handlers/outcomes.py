@@ -24,9 +24,9 @@ from domain.service_outcomes import (
 )
 from domain.service_standard import ServiceStandard, require_service_code, standard_stream_id
 from domain.values import require_unit_code
-from service.commands import CommandContext, Repository, check_expected_version
-from service.policy import HR_ACTORS, require_unit_scope
-from service.records import AppendResult, VersionConflictError
+from service.auth.policy import HR_ACTORS
+from service.handlers.envelope import CommandContext, Repository, check_expected_version
+from service.log.records import AppendResult, VersionConflictError
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class OutcomeHandlers:
 
     async def _unit(self, ctx: CommandContext, code: str) -> str:
         unit_code = require_unit_code(code, "unitCode")
-        require_unit_scope(ctx, unit_code)
+        ctx.require_unit_scope(unit_code)
         if await self.repo.load(unit_stream_id(unit_code), Unit) is None:
             raise InvalidValue("unitCode", f"unit {unit_code} is not registered")
         return unit_code

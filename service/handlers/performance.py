@@ -17,13 +17,12 @@ from domain.plan import PerformancePlan, PlanTarget, plan_stream_id
 from domain.rating import Period
 from domain.unit_year import UnitYear, unit_year_stream_id
 from domain.values import nip_digits
-from service.auth import Role
-from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
+from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.tokens import Role
+from service.handlers.envelope import CommandContext, NotAllowed, Repository, check_expected_version
+from service.handlers.identity import SubjectIds
 from service.handlers.unit_staff import UnitStaff
-from service.identity import SubjectIds
-from service.policy import HR_ACTORS as STAFF_ADMIN
-from service.policy import require_city_wide_hr, require_unit_scope
-from service.records import AppendResult
+from service.log.records import AppendResult
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class PerformanceHandlers:
 
     async def open_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
         """Open the performance cycle of a year (city-wide HR, ADMIN)."""
-        require_city_wide_hr(ctx, "a cycle")
+        ctx.require_city_wide_hr("a cycle")
         if (done := await self.repo.replayed(ctx, "openCycle")) is not None:
             return done
         cycle = PerformanceCycle.open(year, ctx.now)
@@ -74,7 +73,7 @@ class PerformanceHandlers:
 
     async def close_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
         """Close the cycle of a year: its periods take no more evaluations."""
-        require_city_wide_hr(ctx, "a cycle")
+        ctx.require_city_wide_hr("a cycle")
         if (done := await self.repo.replayed(ctx, "closeCycle")) is not None:
             return done
         cycle = await self.cycle(year)
@@ -194,7 +193,7 @@ class PerformanceHandlers:
             return done
         evaluation = await self.evaluation(cmd.evaluation_id)
         check_expected_version(evaluation, cmd.expected_version)
-        require_unit_scope(ctx, evaluation.unit_code)
+        ctx.require_unit_scope(evaluation.unit_code)
         unit_year: UnitYear | None = None
         if not cmd.upheld:
             evaluation.reject_objection(cmd.reason, ctx.now)
@@ -279,7 +278,7 @@ class PerformanceHandlers:
         if p.has(Role.EVALUATOR) and employee.supervisor_nip == p.sub:
             return
         if p.has(*STAFF_ADMIN):
-            require_unit_scope(ctx, employee.unit_code)
+            ctx.require_unit_scope(employee.unit_code)
             return
         raise NotAllowed("only the employee's current supervisor or HR may agree the plan")
 

@@ -10,11 +10,10 @@ from domain.potential import PotentialAssessment, potential_stream_id
 from domain.rating import PotentialLevel
 from domain.unit_year import UnitYear, unit_year_stream_id
 from domain.values import require_unit_code
-from service.commands import CommandContext, Repository
+from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.handlers.envelope import CommandContext, Repository
 from service.handlers.performance import PerformanceHandlers
-from service.policy import HR_ACTORS as STAFF_ADMIN
-from service.policy import require_unit_scope
-from service.records import AppendResult
+from service.log.records import AppendResult
 
 
 class UnitPerformanceHandlers:
@@ -62,7 +61,7 @@ class UnitPerformanceHandlers:
         if (done := await self.repo.replayed(ctx, "recordPotential")) is not None:
             return done
         employee = await self.performance.employee(nip)
-        require_unit_scope(ctx, employee.unit_code)
+        ctx.require_unit_scope(employee.unit_code)
         require_year(year)
         stream_id = potential_stream_id(employee.id, year)
         assessment = await self.repo.load(stream_id, PotentialAssessment)
@@ -82,7 +81,7 @@ class UnitPerformanceHandlers:
 
     async def _unit_year(self, ctx: CommandContext, unit_code: str, year: int) -> UnitYear:
         code = require_unit_code(unit_code, "unitCode")
-        require_unit_scope(ctx, code)
+        ctx.require_unit_scope(code)
         require_year(year)
         if await self.repo.load(unit_stream_id(code), Unit) is None:
             raise InvalidValue("unitCode", f"unit {code} is not registered")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from domain.employee import Employee
 from domain.errors import NotFoundError
 from domain.values import nip_digits, require_text
-from service.auth import Role
-from service.commands import CommandContext, Repository
-from service.identity import SubjectIds
-from service.keyring import KeyRing
-from service.records import AppendResult
+from service.auth.tokens import Role
+from service.handlers.envelope import CommandContext, Repository
+from service.handlers.identity import SubjectIds
+from service.log.keyring import KeyRing
+from service.log.records import AppendResult
 
 
 class PrivacyHandlers:

@@ -24,12 +24,12 @@ from domain.training_completion import CompletionContext, CompletionEntry, Train
 from domain.values import nip_digits
 from projections.performance_reads import open_needs
 from projections.sql import Reader
-from service.auth import Role
-from service.commands import CommandContext, NotAllowed, Repository, check_expected_version
-from service.identity import SubjectIds
-from service.policy import ENROLLERS, require_city_wide_hr, require_unit_scope
-from service.policy import HR_ACTORS as STAFF_ADMIN
-from service.records import AppendResult, VersionConflictError
+from service.auth.policy import ENROLLERS
+from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.tokens import Role
+from service.handlers.envelope import CommandContext, NotAllowed, Repository, check_expected_version
+from service.handlers.identity import SubjectIds
+from service.log.records import AppendResult, VersionConflictError
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class TrainingHandlers:
 
     async def publish_program(self, ctx: CommandContext, cmd: PublishProgram) -> AppendResult:
         """Publish a programme in the catalogue (city-wide); a code is published once."""
-        require_city_wide_hr(ctx, "the training catalogue")
+        ctx.require_city_wide_hr("the training catalogue")
         if (done := await self.repo.replayed(ctx, "publishTrainingProgram")) is not None:
             return done
         details = ProgramDetails.parse(
@@ -135,7 +135,7 @@ class TrainingHandlers:
         self, ctx: CommandContext, program_id: str, reason: str | None, expected: int | None
     ) -> AppendResult:
         """Withdraw a programme from the catalogue (city-wide)."""
-        require_city_wide_hr(ctx, "the training catalogue")
+        ctx.require_city_wide_hr("the training catalogue")
         if (done := await self.repo.replayed(ctx, "retireTrainingProgram")) is not None:
             return done
         program = await self._program(program_id)
@@ -183,7 +183,7 @@ class TrainingHandlers:
         if (done := await self.repo.replayed(ctx, "recordTrainingCompletion")) is not None:
             return done
         employee = await self._employee(cmd.nip)
-        self._require_unit_scope(ctx, employee.unit_code)
+        ctx.require_unit_scope(employee.unit_code)
         program = await self._program(cmd.program_id)
         stream_id = completion_stream_id(cmd.entry.certificate_number)
         if await self.repo.load(stream_id, TrainingCompletion) is not None:
@@ -222,7 +222,7 @@ class TrainingHandlers:
         if completion is None:
             raise NotFoundError(f"no training completion with id {completion_id}")
         check_expected_version(completion, expected)
-        self._require_unit_scope(ctx, completion.unit_code)
+        ctx.require_unit_scope(completion.unit_code)
         completion.revoke(reason, ctx.now)
         return await self.repo.save(
             ctx,
@@ -255,17 +255,13 @@ class TrainingHandlers:
     def _require_may_enrol(self, ctx: CommandContext, employee: Employee) -> None:
         p = ctx.principal
         if p.has(*STAFF_ADMIN):
-            self._require_unit_scope(ctx, employee.unit_code)
+            ctx.require_unit_scope(employee.unit_code)
             return
         if p.has(Role.EMPLOYEE) and p.sub == employee.nip:
             return
         if p.has(Role.EVALUATOR) and p.sub == employee.supervisor_nip:
             return
         raise NotAllowed("only HR, the employee or their supervisor may enrol them")
-
-    @staticmethod
-    def _require_unit_scope(ctx: CommandContext, unit_code: str) -> None:
-        require_unit_scope(ctx, unit_code)
 
     async def _program(self, program_id: str) -> TrainingProgram:
         program = await self.repo.load(_parse_id(program_id, "programId"), TrainingProgram)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from domain.evaluation import local_day
-from service.application import Services, build_services, close_services
+from service.services import Services, build_services, close_services
 from service.settings import Settings
 from tests.conftest import Tokens
 from tests.graphql import gql

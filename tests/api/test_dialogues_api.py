@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.performance_scenario import AS_EXPECTED, NIP, RESULT, Api
 from tests.conftest import Tokens
 from tests.graphql import gql

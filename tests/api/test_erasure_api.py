@@ -6,8 +6,8 @@ import io
 
 import httpx
 
-from service.application import Services
-from service.audit_cli import verify_database, verify_lines, write_export
+from service.cli.audit import verify_database, verify_lines, write_export
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 

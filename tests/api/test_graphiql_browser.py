@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from service.application import Services
-from service.commands import CommandContext
+from service.handlers.envelope import CommandContext
+from service.services import Services
 from tests.conftest import Tokens
 
 HR = "196001011990011001"

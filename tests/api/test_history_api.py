@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from service.application import Services
-from service.projections_cli import verify_projections
+from service.cli.projections import verify_projections
+from service.services import Services
 from tests.api.test_training_api import NURSE, Office
 from tests.conftest import Tokens
 from tests.graphql import gql

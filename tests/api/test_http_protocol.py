@@ -14,7 +14,7 @@ import pytest
 
 from projections import directory
 from service.app import create_app
-from service.application import Services
+from service.services import Services
 from service.settings import Settings
 from tests.conftest import Tokens
 

@@ -7,8 +7,8 @@ import logging
 
 import httpx
 
-from service.application import Services
-from service.logs import JsonFormatter, request_id
+from service.services import Services
+from service.telemetry.logs import JsonFormatter, request_id
 from tests.conftest import Tokens
 
 HR = "196001011990011001"

@@ -9,7 +9,7 @@ import time
 import httpx
 import jwt
 
-from service.application import Services
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.outcomes_story import (
     AS_EXPECTED,
     BELOW,

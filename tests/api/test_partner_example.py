@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from domain.values import EmploymentType, PositionKind
 from examples.partner_client import all_employees, award_events
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext
 from service.handlers.organisation import RegisterEmployee
+from service.services import Services
 from tests.conftest import Tokens
 
 

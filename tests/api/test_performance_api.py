@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.application import Services
+from service.services import Services
 from tests.api.performance_scenario import (
     ABOVE,
     AGREE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from service.application import Services
+from service.services import Services
 from tests.api.performance_scenario import (
     ABOVE,
     AS_EXPECTED,

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from service.application import Services
-from service.audit_cli import write_export
+from service.cli.audit import write_export
+from service.services import Services
 from tests.api.policy_scenario import (
     BEHAVIOUR,
     CORRECTION,

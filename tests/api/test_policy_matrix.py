@@ -15,7 +15,7 @@ import httpx
 import pytest
 import websockets
 
-from service.application import Services
+from service.services import Services
 from tests.api.policy_scenario import (
     EVERYTHING,
     JUSTIFICATION,

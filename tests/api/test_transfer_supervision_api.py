@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.performance_scenario import (
     AGREE,
     AS_EXPECTED,

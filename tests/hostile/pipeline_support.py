@@ -16,7 +16,7 @@ import uvicorn
 import websockets
 
 from service.app import create_app
-from service.application import Services
+from service.services import Services
 from service.settings import Settings
 
 GQL = "application/graphql-response+json"

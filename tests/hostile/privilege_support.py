@@ -6,8 +6,8 @@ import asyncio
 
 from typer.testing import CliRunner, Result
 
-from service.cli import app
-from service.database import with_user
+from service.cli.main import app
+from service.db.server import with_user
 from service.settings import Settings
 from tests.conftest import SERVICE_ROLE
 

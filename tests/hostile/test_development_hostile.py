@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.performance_scenario import NIP, OTHER_EVALUATOR, RESULT, Api
 from tests.api.test_dialogues_api import RECORD, dialogue
 from tests.conftest import Tokens

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from service.application import build_services, close_services
+from service.services import build_services, close_services
 from service.settings import Settings
 from tests.oidc import IdentityProvider
 

@@ -7,7 +7,7 @@ import asyncpg
 import httpx
 import pytest
 
-from service.application import Services
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 from tests.owner import owner_connection

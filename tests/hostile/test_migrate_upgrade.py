@@ -4,14 +4,15 @@ stored in the clear and takes back any right granted to the service role by hand
 from __future__ import annotations
 
 import os
+from functools import partial
 from uuid import uuid4
 
 import asyncpg
 import pytest
 
-from service.application import Services
-from service.kek import KekError, KekRing, check_kek
-from service.migrate import migrate
+from service.db.migrate import migrate
+from service.log.kek import KekError, KekRing, check_kek, wrap_plain_keys
+from service.services import Services
 from tests.conftest import SERVICE_ROLE
 from tests.owner import owner_connection
 
@@ -31,7 +32,7 @@ async def test_migrate_wraps_the_keys_stored_before_wrapping(
         await owner.execute("ALTER TABLE subject_keys ENABLE TRIGGER subject_keys_wrapped")
         with pytest.raises(KekError, match="not wrapped yet: run `kinerja migrate`"):
             await check_kek(owner, keks)
-        await migrate(owner, service=SERVICE_ROLE, keks=keks)
+        await migrate(owner, service=SERVICE_ROLE, then=partial(wrap_plain_keys, keks=keks))
         row = await owner.fetchrow(
             "SELECT key, kek_id FROM subject_keys WHERE subject_id = $1", subject
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.outcomes_story import DELIVERY, SURVEY, Story
 from tests.conftest import Tokens
 from tests.graphql import gql

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from service.app import create_app
-from service.application import Services
+from service.services import Services
 from tests.conftest import Tokens
 from tests.hostile.pipeline_support import GQL, pipeline_settings, serve
 

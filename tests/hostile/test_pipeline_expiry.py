@@ -10,7 +10,7 @@ import time
 import pytest
 import websockets
 
-from service.graphql_ws import TOKEN_EXPIRED
+from service.http.ws import TOKEN_EXPIRED
 from tests.conftest import Tokens
 from tests.hostile.pipeline_support import connect
 

@@ -9,7 +9,7 @@ from graphql import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.graphql_limits import Limits, limit_errors
+from service.http.limits import Limits, limit_errors
 
 PAGED = frozenset({"employees"})
 DEFAULT_PAGE = 20

@@ -14,7 +14,7 @@ import pytest
 import websockets
 
 from projections import directory
-from service.application import Services
+from service.services import Services
 from tests.conftest import Tokens
 from tests.hostile.pipeline_support import (
     TRANSPORTS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from service.application import Services
+from service.services import Services
 from tests.api.policy_scenario import FEEDBACK, NAME, NIP, PolicyCity
 from tests.conftest import Tokens
 from tests.graphql import gql

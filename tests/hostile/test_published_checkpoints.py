@@ -11,11 +11,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from domain.organisation import Unit
-from service.application import Services, build_services, close_services
-from service.audit_cli import write_export
-from service.checkpoint_publish import read_published
-from service.cli import app
-from service.records import Metadata, StreamWrite
+from service.audit.publish import read_published
+from service.cli.audit import write_export
+from service.cli.main import app
+from service.log.records import Metadata, StreamWrite
+from service.services import Services, build_services, close_services
 from service.settings import Settings
 from tests.hostile.privilege_support import cli_env, kinerja, service_url
 from tests.owner import owner_connection

@@ -13,8 +13,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from service.as_of_limit import AS_OF_POOL_SIZE, MAX_AS_OF_FIELDS
-from service.auth import mint_token
+from service.auth.tokens import mint_token
+from service.http.as_of_limit import AS_OF_POOL_SIZE, MAX_AS_OF_FIELDS
 from service.settings import Settings
 from tests.conftest import Tokens
 from tests.graphql import gql

@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from service.app import create_app
-from service.application import Services, build_services, close_services
-from service.projections_cli import verify_projections
-from service.projector import PROJECTOR_APPLICATION
+from service.cli.projections import verify_projections
+from service.services import Services, build_services, close_services
 from service.settings import Settings
+from service.views.projector import PROJECTOR_APPLICATION
 from tests.conftest import Tokens
 from tests.graphql import gql
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from service.application import Services
-from service.records import RecordedEvent
+from service.log.records import RecordedEvent
+from service.services import Services
 from tests.integration.test_event_store import META, _unit_write
 from tests.owner import owner_connection
 

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from service.app import create_app
-from service.application import build_services, close_services
-from service.db_roles import RoleError
-from service.kek import open_kek_ring
-from service.migrate import SchemaBehind
+from service.db.migrate import SchemaBehind
+from service.db.roles import RoleError
+from service.log.kek import open_kek_ring
+from service.services import build_services, close_services
 from service.settings import Settings
 from tests.graphql import gql
 from tests.hostile.privilege_support import cli_env, kinerja, service_url
@@ -38,7 +38,7 @@ async def _serves(settings: Settings, url: str) -> None:
 
 
 def _token(settings: Settings) -> str:
-    from service.auth import mint_token
+    from service.auth.tokens import mint_token
 
     return mint_token(settings, "196001011990011001", ["HR"])
 

@@ -11,9 +11,9 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from service.application import Services, build_services
-from service.kek import Kek, KekError, KekRing, read_kek
-from service.keyring import SEALED, KeyRing
+from service.log.kek import Kek, KekError, KekRing, read_kek
+from service.log.keyring import SEALED, KeyRing
+from service.services import Services, build_services
 from service.settings import Settings
 from tests.conftest import Tokens
 from tests.graphql import gql

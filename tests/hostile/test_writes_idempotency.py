@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
 from domain.organisation import Unit
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
-from service.records import (
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext
+from service.log.records import (
     IDEMPOTENCY_KEY_ALPHABET,
     IDEMPOTENCY_KEY_MAX,
     IdempotencyKey,
@@ -25,6 +24,7 @@ from service.records import (
     StreamWrite,
     check_idempotency_key,
 )
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 

@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from service.application import Services
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 

@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from domain.organisation import unit_stream_id
-from service.auth import mint_token
+from service.auth.tokens import mint_token
 from service.settings import Settings
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")

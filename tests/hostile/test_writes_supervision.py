@@ -9,11 +9,11 @@ import httpx
 
 from domain.errors import RuleBroken
 from domain.values import EmploymentType, PositionKind
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext
 from service.handlers.organisation import RegisterEmployee
-from service.records import VersionConflictError
+from service.log.records import VersionConflictError
+from service.services import Services
 from tests.conftest import Tokens
 from tests.graphql import gql
 

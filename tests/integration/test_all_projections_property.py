@@ -19,11 +19,11 @@ from domain.service_outcomes import DeliveryFigures
 from domain.training import TrainingKind, completion_stream_id, program_stream_id
 from domain.training_completion import CompletionEntry
 from domain.values import EmploymentType, PositionKind
-from service.application import build_services, close_services
-from service.auth import Principal, Role
-from service.commands import CommandContext, NotAllowed
-from service.database import with_database
+from service.auth.tokens import Principal, Role
+from service.cli.projections import verify_projections
+from service.db.server import with_database
 from service.handlers.dialogues import RecordDialogue
+from service.handlers.envelope import CommandContext, NotAllowed
 from service.handlers.organisation import RegisterEmployee
 from service.handlers.outcomes import (
     PublishStandard,
@@ -32,7 +32,7 @@ from service.handlers.outcomes import (
     RecordSurvey,
 )
 from service.handlers.training import PublishProgram, RecordCompletion
-from service.projections_cli import verify_projections
+from service.services import build_services, close_services
 from service.settings import Settings
 
 UNITS = ["DINKES", "DISDIK", "SETDA"]

@@ -24,15 +24,15 @@ from domain.values import EmploymentType, PositionKind
 from projections import awards as views
 from projections.awards import AwardsProjection
 from projections.engine import Projection
-from service import audit
-from service.application import Services, build_services, close_services
-from service.auth import Principal, Role
-from service.commands import CommandContext, NotAllowed
+from service.audit import reader as audit
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext, NotAllowed
 from service.handlers.organisation import RegisterEmployee
 from service.handlers.performance import SubmitEvaluation
 from service.handlers.training import PublishProgram, RecordCompletion
-from service.history import compare_with_live, replay_all
+from service.services import Services, build_services, close_services
 from service.settings import Settings
+from service.views.history import compare_with_live, replay_all
 from tests import rfc9162
 
 HR = Principal(sub="196001011990011001", roles=frozenset({Role.HR}))
@@ -233,7 +233,7 @@ async def test_only_hr_or_the_supervisor_nominates_and_inspectors_change_nothing
 
 
 def _independent_hash(name: str) -> str:
-    data = json.loads((resources.files("service") / "rulesets" / name).read_text("utf-8"))
+    data = json.loads((resources.files("service.handlers") / "rulesets" / name).read_text("utf-8"))
     canonical = {
         "award_kind": data["award_kind"],
         "version": data["version"],

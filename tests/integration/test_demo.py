@@ -9,11 +9,11 @@ import pytest
 from domain.rating import Period
 from projections.directory import all_units, employees_by_ids
 from projections.performance_reads import evaluations_of
-from service.application import Services, build_services, close_services
-from service.audit_cli import verify_database
-from service.demo import seed_demo
-from service.demo_city import generate_city
-from service.projections_cli import verify_projections
+from service.cli.audit import verify_database
+from service.cli.projections import verify_projections
+from service.demo.city import generate_city
+from service.demo.seed import seed_demo
+from service.services import Services, build_services, close_services
 from service.settings import Settings
 
 YEAR = 2025

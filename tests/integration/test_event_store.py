@@ -10,10 +10,10 @@ import asyncpg
 import pytest
 
 from domain.organisation import Unit
-from service.application import Services
-from service.eventstore import APPEND_LOCK
-from service.hashchain import GENESIS, event_hash
-from service.records import Metadata, RecordedEvent, StreamWrite, VersionConflictError
+from service.log.hashchain import GENESIS, event_hash
+from service.log.records import Metadata, RecordedEvent, StreamWrite, VersionConflictError
+from service.log.store import APPEND_LOCK
+from service.services import Services
 from tests.owner import owner_connection
 
 META = Metadata(actor="196001011990011001", actor_role="HR")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
-from service.importer import import_employees
+from service.auth.tokens import Principal, Role
+from service.cli.importer import import_employees
+from service.handlers.envelope import CommandContext
+from service.services import Services
 
 HEADER = "NIP;NAMA;JENIS_ASN;KODE_UNIT;JENIS_JABATAN;JABATAN;NIP_ATASAN"
 

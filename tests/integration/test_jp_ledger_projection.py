@@ -17,12 +17,12 @@ from projections import jp_ledger
 from projections.catalogue import CATALOGUE, PARTICIPANTS, CatalogueProjection
 from projections.engine import Projection, Table, replay
 from projections.jp_ledger import COMPLETIONS, LEDGER, JpLedgerProjection
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
-from service.facts import to_fact
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext
 from service.handlers.organisation import RegisterEmployee
 from service.handlers.training import PublishProgram, RecordCompletion
+from service.services import Services
+from service.views.facts import to_fact
 
 HR = Principal(sub="196001011990011001", roles=frozenset({Role.HR}))
 NOW = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.organisation import Unit
-from service.application import Services
-from service.merkle import MerkleTree
-from service.merkle_store import BLOCK, StoredTree
-from service.records import Metadata, StreamWrite
+from service.audit.merkle import MerkleTree
+from service.audit.merkle_store import BLOCK, StoredTree
+from service.log.records import Metadata, StreamWrite
+from service.services import Services
 
 META = Metadata(actor="test", actor_role="ADMIN")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from service.application import Services
-from service.auth import Principal, Role
-from service.cli import app
-from service.commands import CommandContext
+from service.auth.tokens import Principal, Role
+from service.cli.main import app
+from service.cli.outcome_import import import_service_deliveries, import_surveys
+from service.handlers.envelope import CommandContext
 from service.handlers.outcomes import PublishStandard
-from service.outcome_import import import_service_deliveries, import_surveys
+from service.services import Services
 
 DELIVERY_HEADER = (
     "KODE_UNIT;KODE_LAYANAN;AWAL_PERIODE;AKHIR_PERIODE;PERMOHONAN;SELESAI;"

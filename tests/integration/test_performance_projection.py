@@ -22,13 +22,13 @@ from projections.directory import DirectoryProjection
 from projections.engine import Projection, Table, replay
 from projections.performance import PerformanceProjection
 from projections.unit_view import UnitViewProjection
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext, NotAllowed
-from service.facts import to_fact
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext, NotAllowed
 from service.handlers.organisation import RegisterEmployee
 from service.handlers.performance import ResolveObjection, SubmitEvaluation
-from service.projector import Projector
+from service.services import Services
+from service.views.facts import to_fact
+from service.views.projector import Projector
 
 HR = Principal(sub="196001011990011001", roles=frozenset({Role.HR}))
 START = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from domain.values import EmploymentType, PositionKind
 from projections import directory
 from projections.engine import Changes, Fact, Row, RowRef, Table
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext
+from service.auth.tokens import Principal, Role
+from service.cli.projections import verify_projections
+from service.db.migrate import create_read_tables
+from service.handlers.envelope import CommandContext
 from service.handlers.organisation import RegisterEmployee
-from service.migrate import create_read_tables
-from service.projections_cli import verify_projections
-from service.projector import Projector
-from service.rebuild import rebuild
+from service.services import Services
+from service.views.projector import Projector
+from service.views.rebuild import rebuild
 from tests.owner import owner_connection, owner_pool
 
 APPLIED = Table("test_applied", (("position", "bigint"), ("times", "integer")), ("position",))

@@ -9,17 +9,17 @@ import pytest
 from domain.errors import AlreadyExists, DomainError, InvalidValue, RuleBroken
 from domain.service_outcomes import DeliveryFigures
 from projections.service_outcome_reads import outcomes_of_year, standards
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext, NotAllowed
-from service.demo_outcomes import seed_outcomes
+from service.auth.tokens import Principal, Role
+from service.cli.projections import verify_projections
+from service.demo.outcomes import seed_outcomes
+from service.handlers.envelope import CommandContext, NotAllowed
 from service.handlers.outcomes import (
     PublishStandard,
     RecordComplaints,
     RecordDelivery,
     RecordSurvey,
 )
-from service.projections_cli import verify_projections
+from service.services import Services
 
 HR = Principal("hr-1", frozenset({Role.HR}))
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from domain.employee import Employee
 from domain.values import EmploymentType, PositionKind
-from service.application import Services
-from service.auth import Principal, Role
-from service.commands import CommandContext, Repository
+from service.auth.tokens import Principal, Role
+from service.handlers.envelope import CommandContext, Repository
 from service.handlers.organisation import RegisterEmployee
+from service.services import Services
 
 NIP = "198503152010011002"
 

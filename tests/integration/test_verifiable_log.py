@@ -10,11 +10,11 @@ import httpx
 from typer.testing import CliRunner
 
 from domain.organisation import Unit
-from service.application import Services
-from service.audit_cli import verify_database, verify_lines, write_export
-from service.checkpoint import verify_note
-from service.cli import app
-from service.records import Metadata, StreamWrite
+from service.audit.checkpoint import verify_note
+from service.cli.audit import verify_database, verify_lines, write_export
+from service.cli.main import app
+from service.log.records import Metadata, StreamWrite
+from service.services import Services
 from tests import rfc9162
 from tests.conftest import Tokens
 from tests.graphql import gql

@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from typer.testing import CliRunner
 
-from service.auth import AuthError, Role, TokenVerifier, mint_token
-from service.cli import app
+from service.auth.tokens import AuthError, Role, TokenVerifier, mint_token
+from service.cli.main import app
 from service.settings import Settings
 
 CLAIMS = {"sub": "196001011990011001", "roles": ["HR"], "iss": "kinerja", "aud": "kinerja"}

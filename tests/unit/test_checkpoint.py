@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.checkpoint import (
+from service.audit.checkpoint import (
     Checkpoint,
     CheckpointSigner,
     SignedCheckpoint,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.auth import AuthError, Role, TokenVerifier, mint_token
+from service.auth.tokens import AuthError, Role, TokenVerifier, mint_token
 from service.settings import Settings
 from tests.oidc import AZURE_CLAIMS, KEYCLOAK_CLAIMS, IdentityProvider
 

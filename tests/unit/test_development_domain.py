@@ -19,7 +19,7 @@ from domain.rating import Period
 from domain.recommendation import Candidate, recommend, sector_rank
 from domain.training import TrainingProgram, competency_area_key, program_stream_id
 from domain.values import EmploymentType, PositionKind
-from service.codec import EventCodec
+from service.log.codec import EventCodec
 
 NOW = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 AREAS = ["Analisis Data", "pengendalian infeksi", "Pelayanan Publik"]

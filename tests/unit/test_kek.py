@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from service.kek import Kek, KekError, KekRing, open_kek_ring, read_kek
+from service.log.kek import Kek, KekError, KekRing, open_kek_ring, read_kek
 from service.settings import Settings
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from service.logs import configure_logging
 from service.settings import Settings
+from service.telemetry.logs import configure_logging
 
 
 @pytest.fixture

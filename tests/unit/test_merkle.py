@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service import merkle
-from service.merkle import (
+from service.audit import merkle
+from service.audit.merkle import (
     EMPTY_ROOT,
     MerkleTree,
     leaf_hash,

@@ -12,7 +12,7 @@ from eventsourcing.domain import DomainEvent
 
 import domain
 from domain.personal_data import EVENT_FIELDS, PERSONAL_FIELDS, SUBJECT, Kind, sealed_fields
-from service.codec import event_type_name
+from service.log.codec import event_type_name
 
 _BASE = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 _TEXT_TYPES = (str, list, dict)

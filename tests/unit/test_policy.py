@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.personal_data import EVENT_FIELDS, Kind
-from service.audit import MASK, mask_payload
-from service.auth import Principal, Role
-from service.policy import INSPECTED_TEXT, Access, Subject
+from service.audit.reader import MASK, mask_payload
+from service.auth.policy import INSPECTED_TEXT, Access, Subject
+from service.auth.tokens import Principal, Role
 
 PEOPLE = [UUID(int=i) for i in range(1, 4)]
 NIPS = ["198503152010011002", "197001012000011001"]

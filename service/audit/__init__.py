@@ -1,0 +1,5 @@
+"""Audit: the trail, the Merkle tree and its stored subtrees, signed checkpoints, proofs,
+log verification.
+
+Imports log, auth, db, telemetry, settings.
+"""

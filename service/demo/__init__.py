@@ -1,0 +1,4 @@
+"""The synthetic city for `kinerja seed-demo`, fed through the real handlers.
+
+Imports services and below.
+"""

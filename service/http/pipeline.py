@@ -1,0 +1,168 @@
+"""The one request pipeline, for HTTP and WebSocket alike.
+
+Every document passes the same steps, written once, in this order:
+
+1. request bounds: the header block and the bearer token are measured (`Pipeline.check_headers`,
+   `Pipeline.admit`), bodies by the HTTP reader;
+2. rate limit per client address, before any token is verified (`Pipeline.admit`);
+3. authentication (the operator's verifier; a token too large is refused unverified);
+4. persisted queries (HTTP resolves an APQ hash to its document before it executes);
+5. parse, cached by the document's digest, with the token limit (`on_parse`);
+6. rate limit per caller (`sub`, else the address), text checks, the allow-list, the limits
+   measured with the variables' values, then graphql-core's validation with the introspection
+   policy (`on_validate`); a document that validates is cached and, for an authenticated caller
+   who sent its hash, registered for APQ;
+7. execute (queries answered from the response cache when they may be, `on_execute`);
+8. every error coded in `extensions.code`, unexpected ones masked (`on_operation`,
+   `on_stream_result`).
+
+Steps 5 to 8 are a Strawberry schema extension (`service.http.steps`), so they run inside
+`Schema.execute` (HTTP) and `Schema.stream` (graphql-transport-ws) without either transport
+repeating them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import graphql
+import jwt
+from graphql import (
+    DocumentNode,
+)
+from strawberry import Schema
+from strawberry.extensions import SchemaExtension
+
+from service.auth.tokens import AuthError, Principal
+from service.http.limits import (
+    Limits,
+    paged_fields,
+)
+from service.http.persisted import PersistedQueries
+from service.http.protocol import RequestError
+from service.http.ratelimit import RateLimiter
+from service.http.response_cache import BoundedLRU, ResponseCache
+from service.http.steps import PipelineExtension
+
+MAX_REQUEST_ID = 128
+
+
+def request_id_of(header: str | None) -> str:
+    """The client's `X-Request-Id` if it is 1 to 128 printable ASCII characters, else a new id."""
+    if header and len(header) <= MAX_REQUEST_ID and all("!" <= c <= "~" for c in header):
+        return header
+    return str(uuid.uuid4())
+
+
+class RequestContext(Protocol):
+    """What the pipeline needs of the resolvers' context."""
+
+    principal: Principal | None
+    request_id: str
+    client: str
+    connection: Any
+
+
+class ViewClock(Protocol):
+    """Where the views stand (the response cache keys answers by it)."""
+
+    async def positions(self) -> tuple[int, int]:
+        """(log head, position every view has reached)."""
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The pipeline's knobs (from Settings)."""
+
+    limits: Limits = field(default_factory=Limits)
+    production: bool = False
+    max_header_bytes: int = 16_384
+    max_token_bytes: int = 8_192
+    document_cache_entries: int = 512
+    document_cache_bytes: int = 8_000_000
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A request past the bounds, the address limit and authentication."""
+
+    principal: Principal | None
+    auth_error: str | None
+    expires_at: float | None
+
+
+class Pipeline:
+    """The state every step shares: limiters, caches, the persisted documents, the verifier."""
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        verify: Callable[[str], Principal],
+        limiters: tuple[RateLimiter, RateLimiter],
+        persisted: PersistedQueries,
+        responses: ResponseCache,
+        views: ViewClock,
+    ) -> None:
+        self.config = config
+        self._verify = verify
+        self.addresses, self.callers = limiters
+        self.persisted = persisted
+        self.responses = responses
+        self.views = views
+        self.documents: BoundedLRU[str, DocumentNode] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
+        self.paged: frozenset[str] = frozenset()
+
+    def bind(self, schema: Schema) -> None:
+        """Learn which fields are paged from the schema's SDL (the public description of it)."""
+        self.paged = paged_fields(graphql.build_schema(schema.as_str()))
+
+    def extension(self) -> SchemaExtension:
+        """A fresh extension for one operation (Strawberry calls this per operation)."""
+        return PipelineExtension(self)
+
+    def check_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """431 when the header block is larger than the bound (before anything reads it)."""
+        size = sum(len(name) + len(value) + 4 for name, value in headers)
+        if size > self.config.max_header_bytes:
+            raise RequestError(
+                431,
+                f"the request headers are larger than {self.config.max_header_bytes} bytes",
+                "REQUEST_HEADERS_TOO_LARGE",
+            )
+
+    def admit(self, address: str, authorization: str | None) -> Admission:
+        """Address rate limit, then the token's size, then its signature (in that order)."""
+        wait = self.addresses.take(f"address:{address}")
+        if wait:
+            raise RateLimited(wait)
+        if not authorization:
+            return Admission(None, None, None)
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return Admission(None, "the Authorization header must be 'Bearer <token>'", None)
+        if len(token) > self.config.max_token_bytes:
+            raise RequestError(
+                401,
+                f"the bearer token is larger than {self.config.max_token_bytes} bytes",
+                "UNAUTHENTICATED",
+            )
+        try:
+            principal = self._verify(token)
+        except AuthError as error:
+            return Admission(None, str(error), None)
+        expires = jwt.decode(token, options={"verify_signature": False}).get("exp")
+        return Admission(principal, None, float(expires) if expires is not None else None)
+
+
+class RateLimited(RequestError):
+    """429 with the seconds to wait (Retry-After)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(429, f"too many requests: retry in {wait:g} s", "RATE_LIMITED")
+        self.retry_after = wait

@@ -1,0 +1,116 @@
+"""Turns domain events into stored bytes and back, with the eventsourcing library's Mapper."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Transcoding,
+    UUIDAsHex,
+)
+
+from domain.personal_data import sealed_fields
+from service.log.keyring import SEALED, KeyRing
+
+
+class DateAsISO(Transcoding):
+    """Dates (effective dates, completion dates) as ISO 8601 strings."""
+
+    type = date
+    name = "date"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class EncodedEvent:
+    """A domain event ready for the log: its names, version, payload and dates."""
+
+    stream_id: UUID
+    stream_version: int
+    event_type: str
+    topic: str
+    type_version: int
+    payload: bytes
+    effective_date: date | None
+
+
+def event_type_name(topic: str) -> str:
+    """The audit name of an event: `domain.employee:Employee.Registered` -> `EmployeeRegistered`."""
+    return topic.rsplit(":", 1)[-1].replace(".", "")
+
+
+class EventCodec:
+    """The one place where domain events cross into bytes (personal fields sealed, if keyed)."""
+
+    def __init__(self, keyring: KeyRing | None = None) -> None:
+        self.keyring = keyring
+        transcoder = JSONTranscoder()
+        transcoder.register(UUIDAsHex())
+        transcoder.register(DatetimeAsISO())
+        transcoder.register(DateAsISO())
+        self._mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+
+    def encode(self, event: DomainEventProtocol[Any]) -> EncodedEvent:
+        stored = self._mapper.to_stored_event(event)
+        effective = getattr(event, "effective_date", None)
+        return EncodedEvent(
+            stream_id=cast(UUID, stored.originator_id),
+            stream_version=stored.originator_version,
+            event_type=event_type_name(stored.topic),
+            topic=stored.topic,
+            type_version=int(getattr(type(event), "class_version", 1)),
+            payload=stored.state,
+            effective_date=effective if isinstance(effective, date) else None,
+        )
+
+    def owners(self, encoded: EncodedEvent, subject: UUID | None) -> set[UUID]:
+        """The people whose keys sealing this event needs."""
+        if self.keyring is None:
+            return set()
+        fields = sealed_fields(encoded.event_type)
+        return self.keyring.owners(json.loads(encoded.payload), subject, fields)
+
+    def seal(self, encoded: EncodedEvent, subject: UUID | None) -> EncodedEvent:
+        """The event with its personal fields sealed (their owners' keys must be loaded)."""
+        if self.keyring is None:
+            return encoded
+        state = json.loads(encoded.payload)
+        sealed = self.keyring.seal_state(state, subject, sealed_fields(encoded.event_type))
+        if sealed == state:
+            return encoded
+        return replace(encoded, payload=_compact(sealed))
+
+    def open(self, payload: bytes) -> bytes:
+        """The payload with sealed fields opened (None where the owner was erased)."""
+        if self.keyring is None or SEALED.encode() not in payload:
+            return payload
+        return _compact(self.keyring.open_state(json.loads(payload)))
+
+    def decode(
+        self, stream_id: UUID, stream_version: int, topic: str, payload: bytes
+    ) -> DomainEventProtocol[Any]:
+        stored = StoredEvent(
+            originator_id=stream_id,
+            originator_version=stream_version,
+            topic=topic,
+            state=self.open(payload),
+        )
+        return self._mapper.to_domain_event(stored)
+
+
+def _compact(state: dict[str, Any]) -> bytes:
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,178 @@
+"""The running service's parts, wired once: pool, store, handlers, projector, verifier."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from projections.registry import all_projections
+from service.audit.checkpoint import CheckpointSigner
+from service.audit.proofs import TransparencyLog
+from service.audit.publish import CheckpointPublisher
+from service.auth.tokens import TokenVerifier
+from service.db.server import create_pool, open_database
+from service.handlers.awards import AwardHandlers, AwardOpportunities
+from service.handlers.dialogues import DialogueHandlers
+from service.handlers.envelope import Repository
+from service.handlers.identity import SubjectIds
+from service.handlers.organisation import OrganisationHandlers
+from service.handlers.outcomes import OutcomeHandlers
+from service.handlers.performance import PerformanceHandlers
+from service.handlers.performance_unit import UnitPerformanceHandlers
+from service.handlers.privacy import PrivacyHandlers
+from service.handlers.rule_sets import ensure_default_rule_sets
+from service.handlers.training import OpenNeedsView, TrainingHandlers
+from service.handlers.unit_staff import DirectoryStaff
+from service.log.codec import EventCodec
+from service.log.feed import LogFeed
+from service.log.kek import open_kek_ring
+from service.log.keyring import KeyRing
+from service.log.snapshots import SnapshotStore
+from service.log.store import EventStore
+from service.readiness import check_ready
+from service.settings import Settings
+from service.views.history import FactCache, as_of_pool
+from service.views.projector import Projector, own_pool
+
+
+@dataclass
+class Services:
+    """Everything a request or a CLI command needs, built from the settings."""
+
+    settings: Settings
+    database_url: str
+    pool: asyncpg.Pool
+    store: EventStore
+    projector: Projector
+    verifier: TokenVerifier
+    ids: SubjectIds
+    transparency: TransparencyLog
+    keyring: KeyRing
+    privacy: PrivacyHandlers
+    feed: LogFeed
+    facts: FactCache
+    organisation: OrganisationHandlers
+    training: TrainingHandlers
+    performance: PerformanceHandlers
+    unit_performance: UnitPerformanceHandlers
+    awards: AwardHandlers
+    dialogues: DialogueHandlers
+    outcomes: OutcomeHandlers
+
+    _as_of_pool: asyncpg.Pool | None = None
+    _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
+        """Read-your-writes: wait until the views include this log position."""
+        await self.projector.wait_for(position, timeout)
+
+    async def as_of(self) -> asyncpg.Pool:
+        """The connections of as-of reads, opened on first use."""
+        async with self._as_of_lock:  # concurrent first uses open one pool, not several
+            if self._as_of_pool is None:
+                self._as_of_pool = await as_of_pool(self.database_url)
+        return self._as_of_pool
+
+    async def positions(self) -> tuple[int, int]:
+        """(log head, position every view has reached): what a cached answer depends on."""
+        projector = self.projector
+        if projector.listening:
+            # No round trip: NOTIFY announces every commit; the views cannot be ahead of it.
+            head = max(projector.notified_head, self.store.last_position, projector.reached)
+            return head, projector.reached
+        head = await self.store.head()
+        if not self.settings.run_projector:
+            await projector.load_positions()
+        return head, projector.reached
+
+    async def wait_for(self, position: int, timeout: float) -> None:
+        await self.projector.wait_for(position, timeout)
+
+
+async def build_services(settings: Settings, url: str, *, run_projector: bool) -> Services:
+    """Connect, check the schema and the KEK, and start the projector if asked."""
+    keks = open_kek_ring(settings)
+    publisher = CheckpointPublisher(settings.checkpoint_dir)
+    publisher.check()
+    pool = await create_pool(url)
+    try:
+        # Never change the schema here (`kinerja migrate` does): refuse a database behind.
+        async with pool.acquire() as conn:
+            await check_ready(conn, keks, production=settings.production)
+    except BaseException:
+        await pool.close()
+        raise
+    ids = SubjectIds(settings.id_secret)
+    keyring = KeyRing(pool, keks)
+    store = EventStore(pool, EventCodec(keyring), actor_id=ids.employee_id)
+    repo = Repository(store, SnapshotStore(pool, store.codec))
+    projector = Projector(pool, store, all_projections(), inline=settings.run_projector)
+    await projector.setup()
+    published = await ensure_default_rule_sets(repo) if settings.default_rule_sets else 0
+    if published and settings.run_projector:
+        # Projecting in this process: let the rule sets show before the first request.
+        await projector.catch_up()
+    signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
+    transparency = TransparencyLog(pool, signer, settings.log_origin, publisher)
+    performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
+    if run_projector:
+        projector.start(own_pool(url))
+        transparency.start(settings.checkpoint_interval, settings.checkpoint_every)
+    return Services(
+        settings=settings,
+        database_url=url,
+        pool=pool,
+        store=store,
+        projector=projector,
+        verifier=TokenVerifier(settings),
+        ids=ids,
+        transparency=transparency,
+        keyring=keyring,
+        privacy=PrivacyHandlers(repo, ids, keyring),
+        feed=LogFeed(pool, store),
+        facts=FactCache(store.codec),
+        organisation=OrganisationHandlers(repo, ids),
+        training=TrainingHandlers(repo, ids, OpenNeedsView(pool), AwardOpportunities(pool)),
+        performance=performance,
+        unit_performance=UnitPerformanceHandlers(repo, performance),
+        awards=AwardHandlers(repo, ids),
+        dialogues=DialogueHandlers(repo, performance),
+        outcomes=OutcomeHandlers(repo),
+    )
+
+
+async def close_services(services: Services, timeout: float = 2.0) -> None:
+    """Stop the background loops and close the pools; connections still lent out after
+    `timeout` seconds (a request that is being cancelled) are terminated, so shutdown is bounded."""
+    await services.transparency.stop()
+    await services.feed.close()
+    await services.projector.stop()
+    await services.store.close()
+    pools = [services.pool] + ([services._as_of_pool] if services._as_of_pool else [])
+    for pool in pools:
+        try:
+            await asyncio.wait_for(pool.close(), timeout)
+        except TimeoutError:
+            pool.terminate()
+
+
+@contextlib.asynccontextmanager
+async def running(
+    settings: Settings, *, run_projector: bool | None = None, owner: bool = False
+) -> AsyncIterator[Services]:
+    """The services for the configured (or embedded) database, closed on exit; connected as
+    the service role, or as the owner for the commands that change tables (a rebuild)."""
+    async with open_database(settings, owner=owner) as url:
+        services = await build_services(
+            settings,
+            url,
+            run_projector=settings.run_projector if run_projector is None else run_projector,
+        )
+        try:
+            yield services
+        finally:
+            await close_services(services)

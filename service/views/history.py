@@ -1,0 +1,246 @@
+"""History: views as the log stood at a past moment, and projections rebuilt aside for checks.
+
+Both replay the log through the projections' own folds in memory (projections.engine.replay):
+the same code the projector runs, never a second implementation.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from domain.organisation import unit_stream_id
+from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
+from service.db.pg import Connection
+from service.db.server import init_connection
+from service.errors import ClientFacingError
+from service.log.codec import EventCodec
+from service.log.keyring import SEALED
+from service.log.records import RecordedEvent
+from service.log.store import EventStore, record_from_row
+from service.log.store_sql import EVENT_COLUMNS
+from service.views.facts import to_fact
+from service.views.rows import write_rows
+
+_UNIT_FIELDS = ("unit_code", "to_unit", "from_unit")
+
+
+class FactCache:
+    """Decoded events by log position, for replays that read the same streams again.
+
+    Events never change, so a decoded one stays right; events with sealed personal fields are
+    never kept (erasure must leave no plaintext behind), and the cache is bounded.
+    """
+
+    def __init__(self, codec: EventCodec, size: int = 100_000) -> None:
+        self._codec = codec
+        self._size = size
+        self._facts: OrderedDict[int, Fact] = OrderedDict()
+
+    def facts(self, events: list[RecordedEvent]) -> list[Fact]:
+        found = []
+        for event in events:
+            fact = self._facts.get(event.position)
+            if fact is None:
+                fact = to_fact(self._codec, event)
+                if SEALED.encode() not in event.payload:
+                    self._facts[event.position] = fact
+                    if len(self._facts) > self._size:
+                        self._facts.popitem(last=False)
+            found.append(fact)
+        return found
+
+
+_BOUNDED = (
+    " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
+    " AND ($3::bigint IS NULL OR position <= $3) ORDER BY position"
+)
+
+
+async def replay_subject(
+    store: EventStore,
+    projections: list[Projection],
+    subject_id: UUID,
+    *,
+    until: datetime | None = None,
+    position: int | None = None,
+    cache: FactCache | None = None,
+) -> MemoryRows:
+    """The views of one person (and of the units they belonged to) as the log stood then."""
+    rows = await store.pool.fetch(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE (subject_id = $1 OR stream_id = $1)" + _BOUNDED,
+        subject_id,
+        until,
+        position,
+    )
+    events = await store.prefetch([record_from_row(r) for r in rows])
+    decode = cache or FactCache(store.codec, size=0)
+    facts = decode.facts(events)
+    codes = {
+        value
+        for fact in facts
+        for name in _UNIT_FIELDS
+        if isinstance(value := getattr(fact.event, name, None), str)
+    }
+    if codes:
+        units = await store.pool.fetch(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::uuid[])" + _BOUNDED,
+            [unit_stream_id(code) for code in codes],
+            until,
+            position,
+        )
+        facts += decode.facts([record_from_row(r) for r in units])
+        facts.sort(key=lambda fact: fact.position)
+    return replay(projections, facts)
+
+
+async def replay_all(store: EventStore, projections: list[Projection]) -> MemoryRows:
+    """Every projection rebuilt from position 0, in memory."""
+    memory = MemoryRows()
+    after = 0
+    while events := await store.read_all(after, 5000):
+        for event in events:
+            fact = to_fact(store.codec, event)
+            for projection in projections:
+                memory.apply(projection, fact)
+        after = events[-1].position
+    return memory
+
+
+@dataclass(frozen=True)
+class RowDifference:
+    """One read-table row that differs between the live tables and a rebuild."""
+
+    table: str
+    key: tuple[Any, ...]
+    live: Row | None
+    rebuilt: Row | None
+
+    def describe(self) -> str:
+        if self.live is None:
+            return f"{self.table} {self.key}: missing from the live table"
+        if self.rebuilt is None:
+            return f"{self.table} {self.key}: in the live table but not in a rebuild"
+        changed = sorted(
+            k
+            for k in self.live.keys() | self.rebuilt.keys()
+            if self.live.get(k) != self.rebuilt.get(k)
+        )
+        return f"{self.table} {self.key}: columns differ: {', '.join(changed)}"
+
+
+async def compare_with_live(
+    conn: Connection, projections: list[Projection], rebuilt: MemoryRows
+) -> list[RowDifference]:
+    """Every row where the live read tables and the rebuilt ones disagree."""
+    differences: list[RowDifference] = []
+    for projection in projections:
+        for table in projection.tables:
+            live = {
+                table.key_of(r): dict(r) for r in await conn.fetch(f"SELECT * FROM {table.name}")
+            }
+            fresh = {table.key_of(r): r for r in rebuilt.table(table.name)}
+            for key in sorted(live.keys() | fresh.keys(), key=repr):
+                if live.get(key) != fresh.get(key):
+                    differences.append(
+                        RowDifference(table.name, key, live.get(key), fresh.get(key))
+                    )
+    return differences
+
+
+# The as-of connections: a document may carry at most MAX_AS_OF_FIELDS as-of fields (the
+# pipeline's AsOfFieldsRule), so one connection stays free for other clients.
+AS_OF_POOL_SIZE = 4
+MAX_AS_OF_FIELDS = 3
+AS_OF_BUSY = "SERVICE_UNAVAILABLE"
+
+
+class AsOfReader:
+    """Read queries answered from replayed rows instead of the live views.
+
+    Each query borrows an as-of connection (waiting at most `timeout` seconds), fills its
+    temporary tables (they shadow the live ones of the same name) inside a transaction, runs,
+    rolls the rows back and gives the connection back. No request holds a connection while it
+    waits for another, so any number of as-of fields in any number of requests cannot deadlock
+    the pool; when it stays busy the query fails with a coded, retryable error.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        projections: list[Projection],
+        memory: MemoryRows,
+        timeout: float = 5.0,
+    ) -> None:
+        self._pool = pool
+        self._tables = {t.name: t for p in projections for t in p.tables}
+        self._rows: dict[RowRef, Row | None] = dict(memory.rows)
+        self._timeout = timeout
+
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
+        return list(await self._run(lambda conn: conn.fetch(query, *args, timeout=timeout)))
+
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
+        return await self._run(lambda conn: conn.fetchrow(query, *args, timeout=timeout))
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        return await self._run(
+            lambda conn: conn.fetchval(query, *args, column=column, timeout=timeout)
+        )
+
+    async def _run(self, read: Callable[[Any], Awaitable[Any]]) -> Any:
+        try:
+            conn = await self._pool.acquire(timeout=self._timeout)
+        except TimeoutError:
+            raise ClientFacingError(
+                f"every as-of connection stayed busy for {self._timeout:g} s; retry shortly",
+                AS_OF_BUSY,
+            ) from None
+        try:
+            await _temporary_tables(conn, self._tables)
+            transaction = conn.transaction()
+            await transaction.start()
+            try:
+                await write_rows(conn, self._tables, self._rows, {}, existed=set())
+                return await read(conn)
+            finally:
+                await transaction.rollback()
+        finally:
+            await self._pool.release(conn)
+
+
+async def _temporary_tables(conn: Any, tables: dict[str, Table]) -> None:
+    """Create the temporary read tables this connection does not have yet (kept, empty)."""
+    absent = await conn.fetchval(
+        "SELECT coalesce(array_agg(n), '{}') FROM unnest($1::text[]) AS n"
+        " WHERE to_regclass('pg_temp.' || n) IS NULL",
+        list(tables),
+    )
+    if absent:
+        # One round trip for every CREATE (the simple protocol takes several statements).
+        await conn.execute(";\n".join(s for n in absent for s in tables[n].ddl(temporary=True)))
+
+
+async def as_of_pool(url: str, size: int = AS_OF_POOL_SIZE) -> asyncpg.Pool:
+    """Connections for as-of reads: no statement cache, so no plan can point at a live table
+    that a temporary one of the same name shadows; replaced after a bounded number of queries,
+    so the dead rows their temporary tables collect stay few."""
+    pool = await asyncpg.create_pool(
+        url,
+        min_size=0,
+        max_size=size,
+        max_queries=2000,
+        statement_cache_size=0,
+        init=init_connection,
+        server_settings={"application_name": "kinerja-as-of"},
+    )
+    assert pool is not None
+    return pool

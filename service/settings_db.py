@@ -42,7 +42,7 @@ class DatabaseSettings(BaseSettings):
     read_pool_max_size: Annotated[int, Field(ge=1)] = _field(
         "KINERJA_READ_POOL_MAX_SIZE", default=20
     )
-    as_of_pool_size: Annotated[int, Field(ge=2)] = _field("KINERJA_AS_OF_POOL_SIZE", default=4)
+    as_of_pool_size: Annotated[int, Field(ge=4)] = _field("KINERJA_AS_OF_POOL_SIZE", default=4)
     # Transaction pooling: no prepared-statement cache; LISTEN and as-of sessions go direct.
     pgbouncer: bool = _field("KINERJA_PGBOUNCER", default=False)
     listen_database_url: str | None = _field(

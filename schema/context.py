@@ -23,6 +23,7 @@ from schema.cursors import encode_cursor as encode_cursor
 from service.auth.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
 from service.auth.tokens import Principal, Role
 from service.handlers.envelope import CommandContext
+from service.replicas import wait_for_reads
 from service.services import Services
 
 # The role groups live in service/auth/policy.py; these names stay for the resolvers that use them.
@@ -62,10 +63,24 @@ class Context:
     extra: dict[str, dict[str, DataLoader[Any, Any]]] = field(default_factory=dict)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
+    # Where queries and subscriptions read (a replica, when configured); mutations never do.
+    reads: Services | None = None
     _access: Access | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.loaders = _loaders(self.services.pool)
+
+    def read_side(self) -> Services:
+        """Switch this request to its read side (called once the operation is known to read)."""
+        if self.reads is not None and self.reads is not self.services:
+            self.services = self.reads
+            self.loaders = _loaders(self.services.pool)
+        return self.services
+
+    async def wait_for(self, position: int, timeout: float) -> None:
+        """Read-your-writes: wait until the read side has `position`, else per the fallback."""
+        primary = self.services.primary or self.services
+        self.reads = await wait_for_reads(primary, self.reads or primary, position, timeout)
 
     def db_for(self, owner: object = None) -> Reader:
         """Where reads about `owner` go: its as-of replay if it has one, else the live views."""

@@ -45,6 +45,7 @@ def _context(
 ) -> Context:
     return Context(
         services=services,
+        reads=services.reads(),
         principal=admission.principal,
         now=datetime.now(UTC),
         request_id=request_id,
@@ -105,9 +106,6 @@ class _LateViews:
     async def positions(self) -> tuple[int, int]:
         return await self._services().positions()
 
-    async def wait_for(self, position: int, timeout: float) -> None:
-        await self._services().wait_for(position, timeout)
-
 
 def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:
     def verify(token: str) -> Principal:
@@ -157,7 +155,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         schema,
         pipeline,
         http_context,
-        _LateViews(lambda: app.state.services),
         EndpointConfig(
             max_body=settings.max_body_bytes,
             graphiql_html=GRAPHIQL_PAGE.read_text(encoding="utf-8") if settings.graphiql else None,

@@ -34,6 +34,7 @@ from service.log.keyring import KeyRing
 from service.log.snapshots import SnapshotStore
 from service.log.store import EventStore
 from service.readiness import check_ready
+from service.replicas import attach_read_sides, direct_url, pool_options, replica_positions
 from service.settings import Settings
 from service.views.history import FactCache, as_of_pool
 from service.views.projector import Projector, own_pool
@@ -65,6 +66,17 @@ class Services:
 
     _as_of_pool: asyncpg.Pool | None = None
     _as_of_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # KINERJA_READ_DATABASE_URL: one read side per replica; a read side knows its primary.
+    replicas: list[Services] = field(default_factory=list)
+    primary: Services | None = None
+    _turn: int = 0
+
+    def reads(self) -> Services:
+        """Where the next query reads: the replicas in turn, else the primary itself."""
+        if not self.replicas:
+            return self
+        self._turn = (self._turn + 1) % len(self.replicas)
+        return self.replicas[self._turn]
 
     async def wait_for_views(self, position: int, timeout: float = 5.0) -> None:
         """Read-your-writes: wait until the views include this log position."""
@@ -72,14 +84,20 @@ class Services:
 
     async def as_of(self) -> asyncpg.Pool:
         """The connections of as-of reads, opened on first use."""
+        if self.primary is not None:
+            # A replay reads the replica's log; its temporary tables need a writable session.
+            return await self.primary.as_of()
         async with self._as_of_lock:  # concurrent first uses open one pool, not several
             if self._as_of_pool is None:
-                self._as_of_pool = await as_of_pool(self.database_url)
+                url = direct_url(self.settings, self.database_url)
+                self._as_of_pool = await as_of_pool(url, self.settings.as_of_pool_size)
         return self._as_of_pool
 
     async def positions(self) -> tuple[int, int]:
         """(log head, position every view has reached): what a cached answer depends on."""
         projector = self.projector
+        if self.primary is not None:
+            return await replica_positions(self.pool, [p.name for p in projector.projections])
         if projector.listening:
             # No round trip: NOTIFY announces every commit; the views cannot be ahead of it.
             head = max(projector.notified_head, self.store.last_position, projector.reached)
@@ -98,7 +116,7 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     keks = open_kek_ring(settings)
     publisher = CheckpointPublisher(settings.checkpoint_dir)
     publisher.check()
-    pool = await create_pool(url)
+    pool = await create_pool(url, **pool_options(settings))
     try:
         # Never change the schema here (`kinerja migrate` does): refuse a database behind.
         async with pool.acquire() as conn:
@@ -120,9 +138,9 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     transparency = TransparencyLog(pool, signer, settings.log_origin, publisher)
     performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
-        projector.start(own_pool(url))
+        projector.start(own_pool(direct_url(settings, url)))
         transparency.start(settings.checkpoint_interval, settings.checkpoint_every)
-    return Services(
+    services = Services(
         settings=settings,
         database_url=url,
         pool=pool,
@@ -143,16 +161,26 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         dialogues=DialogueHandlers(repo, performance),
         outcomes=OutcomeHandlers(repo),
     )
+    try:
+        await attach_read_sides(services)
+    except BaseException:
+        await close_services(services)
+        raise
+    return services
 
 
 async def close_services(services: Services, timeout: float = 2.0) -> None:
     """Stop the background loops and close the pools; connections still lent out after
     `timeout` seconds (a request that is being cancelled) are terminated, so shutdown is bounded."""
     await services.transparency.stop()
-    await services.feed.close()
+    for side in [services, *services.replicas]:
+        await side.feed.close()
     await services.projector.stop()
     await services.store.close()
     pools = [services.pool] + ([services._as_of_pool] if services._as_of_pool else [])
+    pools += [side.pool for side in services.replicas]
+    if services.feed.pool is not services.pool:
+        pools.append(services.feed.pool)
     for pool in pools:
         try:
             await asyncio.wait_for(pool.close(), timeout)

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, FilePath, Validatio
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from service.roles import Role
+from service.settings_db import DatabaseSettings
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 Positive = Annotated[float, Field(gt=0)]
@@ -83,7 +84,7 @@ def _var(name: str, **extra: Any) -> Any:
     return Field(validation_alias=name, **extra)
 
 
-class Settings(BaseSettings):
+class Settings(DatabaseSettings):
     """Every setting the service reads, resolved once at start (`Settings.from_env`)."""
 
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
@@ -234,7 +235,7 @@ class Settings(BaseSettings):
             secret = isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(
                 "secret"
             )
-            if value is None:
+            if value is None or value == ():
                 text = "(unset)"
             elif name == "database_url":
                 text = redact_url(str(value))

@@ -99,10 +99,17 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
-async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
-    """A pool whose connections read and write JSON columns as Python values."""
+async def create_pool(
+    url: str, *, min_size: int = 2, max_size: int = 20, statement_cache_size: int = 100
+) -> asyncpg.Pool:
+    """A pool whose connections read and write JSON columns as Python values (no prepared
+    statement cache behind PgBouncer's transaction pooling: `statement_cache_size=0`)."""
     pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=init_connection
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=init_connection,
+        statement_cache_size=statement_cache_size,
     )
     assert pool is not None
     return pool

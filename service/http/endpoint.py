@@ -51,12 +51,8 @@ class RequestContext(Protocol):
     async def aclose(self) -> None:
         """Release what the request opened."""
 
-
-class ViewClock(Protocol):
-    """A bounded wait for the views (the service's projector)."""
-
     async def wait_for(self, position: int, timeout: float) -> None:
-        """Return once the views include the position, or raise ProjectionTimeout."""
+        """Return once the views it reads include the position, or raise ProjectionTimeout."""
 
 
 ContextFactory = Callable[[Request, Admission, str], Awaitable[RequestContext]]
@@ -85,13 +81,11 @@ class GraphQLEndpoint:
         schema: Schema,
         pipeline: Pipeline,
         context: ContextFactory,
-        views: ViewClock,
         config: EndpointConfig,
     ) -> None:
         self._schema = schema
         self._pipeline = pipeline
         self._context = context
-        self._views = views
         self._config = config
 
     async def handle(self, request: Request) -> Response:
@@ -150,7 +144,7 @@ class GraphQLEndpoint:
     async def _run(
         self, request: Request, gql: GraphQLRequest, query: str, context: RequestContext
     ) -> Response:
-        await self._read_your_writes(request, gql)
+        await self._read_your_writes(request, gql, context)
         allowed = [OperationType.QUERY]
         if request.method == "POST":
             allowed.append(OperationType.MUTATION)
@@ -174,13 +168,16 @@ class GraphQLEndpoint:
         status, body, headers = _answer(result, gql.media_type)
         return Response(body, status_code=status, media_type=gql.media_type, headers=headers)
 
-    async def _read_your_writes(self, request: Request, gql: GraphQLRequest) -> None:
+    async def _read_your_writes(
+        self, request: Request, gql: GraphQLRequest, context: RequestContext
+    ) -> None:
         raw = request.headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
         if raw is None:
             return
         position = _position(raw)
         try:
-            await self._views.wait_for(position, self._config.min_position_timeout)
+            # The request's read side: its replica, or the primary past the bound.
+            await context.wait_for(position, self._config.min_position_timeout)
         except ProjectionTimeout as error:
             raise RequestError(503, str(error), "VIEWS_NOT_READY") from None
 

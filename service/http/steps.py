@@ -127,13 +127,18 @@ class PipelineExtension(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         key = None
+        views = self.pipeline.views
+        if context.operation_type is not OperationType.MUTATION:
+            # Queries and subscriptions read on the read side (a replica, when configured).
+            read_side = getattr(context.context, "read_side", None)
+            views = read_side() if read_side is not None else views
         if context.operation_type is OperationType.QUERY and self.digest is not None:
             key = self.pipeline.responses.key(
                 self.digest,
                 context.variables,
                 context.operation_name,
                 _visibility(getattr(context.context, "principal", None)),
-                await self.pipeline.views.positions(),
+                await views.positions(),
             )
             if (data := self.pipeline.responses.get(key)) is not None:
                 metrics.CACHE.labels("hit").inc()

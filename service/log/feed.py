@@ -29,6 +29,11 @@ class LogFeed:
         self.supervisor = Supervised("log_feed")
         self.followers: dict[str, int] = {}
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """Where the LISTEN connection comes from (a direct one behind PgBouncer)."""
+        return self._pool
+
     def _wake(self, *_: object) -> None:
         for waiter in self._waiters:
             waiter.set()

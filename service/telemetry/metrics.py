@@ -22,3 +22,7 @@ BACKGROUND_FAILURES = Counter(
     "Failures of a background loop; each one is logged and the loop restarted with backoff",
     ["loop"],
 )
+REPLICA_FALLBACKS = Counter(
+    "kinerja_replica_fallbacks_total",
+    "Reads with a minimum position the replica had not reached in time, answered by the primary",
+)

@@ -11,7 +11,7 @@ DEV_LOCK := requirements-dev.lock
 COMPILE := $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: setup run test lint typecheck contracts pytest schema bench clean lock
+.PHONY: setup run test lint typecheck contracts pytest schema bench bench-national clean lock
 
 # Installs only what the lock file pins (hash-checked), then kinerja itself without resolving.
 $(STAMP): pyproject.toml $(DEV_LOCK)
@@ -56,6 +56,12 @@ schema: setup
 bench: setup
 	$(PIP) install 'eventsourcing[postgres]>=9.4,<10'
 	$(BIN)/python -m bench.run
+
+# 10,000,000 events and 1,000,000 employees against 10,000 events (bench/NATIONAL.md); about
+# 10 GB of disk while it runs, dropped afterwards. Smaller: make bench-national EVENTS=1000000
+EVENTS ?= 10000000
+bench-national: setup
+	$(BIN)/python -m bench.national --events $(EVENTS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

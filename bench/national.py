@@ -28,14 +28,14 @@ from bench.national_measure import Run, measure
 from bench.national_report import write_report
 from bench.run import machine
 from domain.organisation import Unit
-from service.application import Services, build_services, close_services
-from service.audit_cli import verify_database
-from service.codec import EventCodec
-from service.database import create_pool
-from service.identity import SubjectIds
-from service.kek import open_kek_ring
-from service.keyring import KeyRing
-from service.records import StreamWrite
+from service.cli.audit import verify_database
+from service.db.server import create_pool
+from service.handlers.identity import SubjectIds
+from service.log.codec import EventCodec
+from service.log.kek import open_kek_ring
+from service.log.keyring import KeyRing
+from service.log.records import StreamWrite
+from service.services import Services, build_services, close_services
 
 SMALL = 10_000
 

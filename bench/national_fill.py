@@ -4,7 +4,7 @@ COPY, their chain hashes, Merkle subtrees and directory rows filled consistently
 Every byte of an event is what the service itself writes: registrations are built by the domain
 (`Employee.register`), encoded by the service's codec and sealed by `seal_writes` under each
 person's own key (the keys go into `subject_keys` through the real KeyRing); a round of transfers
-shares one payload made by the domain too. Chain hashes come from `service.hashchain.event_hash`
+shares one payload made by the domain too. Chain hashes come from `service.log.hashchain.event_hash`
 and the Merkle subtrees from the project's own `StoredTree`. What is skipped is the per-event
 round trip: rows are streamed with COPY instead of one append each, and the directory's rows are
 written beside them (the projector is told it has applied the generated positions) rather than
@@ -24,13 +24,13 @@ import asyncpg
 
 from domain.employee import Employee, Registration
 from domain.values import EmploymentType, Nip, PositionKind
-from service.codec import EncodedEvent, EventCodec
-from service.hashchain import GENESIS, event_hash
-from service.identity import SubjectIds
-from service.merkle_store import StoredTree
-from service.pg import Connection
-from service.records import Metadata, StreamWrite
-from service.sealing import seal_writes
+from service.audit.merkle_store import StoredTree
+from service.db.pg import Connection
+from service.handlers.identity import SubjectIds
+from service.log.codec import EncodedEvent, EventCodec
+from service.log.hashchain import GENESIS, event_hash
+from service.log.records import Metadata, StreamWrite
+from service.log.sealing import seal_writes
 
 ROUNDS = 10  # events per employee: a registration, then nine transfers
 UNITS = ("DISDIK", "DINKES")

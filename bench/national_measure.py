@@ -17,8 +17,8 @@ from bench.common import token
 from bench.national_fill import META, ROUNDS, nip_of
 from domain.organisation import Unit
 from service.app import create_app
-from service.application import Services
-from service.records import StreamWrite
+from service.log.records import StreamWrite
+from service.services import Services
 
 SAMPLES = 200  # distinct requests per measure (no response is served from a cache)
 WARMUP = 10

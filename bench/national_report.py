@@ -93,8 +93,9 @@ def write_report(small: Run, large: Run, seconds: float, machine: str) -> Path:
         "- Each employee has one `EmployeeRegistered` (built by the domain, sealed under the"
         " person's own key by the service's `seal_writes`) and nine `EmployeeTransferred`; the"
         " rounds are interleaved, so one person's ten events lie far apart in the log, as they do"
-        " when a whole nation is evaluated at once. Rows are streamed with COPY, chain hashes by"
-        " `service.hashchain.event_hash`, the Merkle subtrees by the service's own `StoredTree`;"
+        " when a whole nation is evaluated at once. Rows are streamed with COPY, chain hashes"
+        " by `service.log.hashchain.event_hash`, the Merkle subtrees by the service's own"
+        " `StoredTree`;"
         " the directory rows are written beside the events instead of projected one by one.",
         "- The proofs are asked of a tree of the whole log (the latest checkpoint's size):"
         " inclusion of a random position, consistency from a random older size.",

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from service.audit.checkpoint import SignedCheckpoint, parse_note
+from service.audit.checkpoint import SignedCheckpoint
 from service.audit.proofs import TransparencyLog
 from service.db.server import create_pool
-from service.errors import ClientFacingError
 from service.log.feed import LogFeed
 from service.log.store import EventStore
 from service.settings import Settings
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kinerja.replicas")
 
-NOT_SIGNED = "SERVICE_UNAVAILABLE"
 _POSITIONS = (
     "SELECT (SELECT coalesce(max(position), 0) FROM events),"
     " (SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE name = ANY($1))"
@@ -72,10 +70,7 @@ class StoredCheckpoints(TransparencyLog):
         return await self.latest()
 
     async def latest(self) -> SignedCheckpoint:
-        note = await self._pool.fetchval("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1")
-        if note is None:
-            raise ClientFacingError("no checkpoint has been signed yet; retry shortly", NOT_SIGNED)
-        return parse_note(str(note))
+        return await self.newest_stored()
 
     def start(self, interval: float, every: int) -> None:
         raise RuntimeError("a replica signs no checkpoint: the primary's writer does")

@@ -55,3 +55,26 @@ def record_from_row(row: asyncpg.Record) -> RecordedEvent:
         effective_date=row["effective_date"],
         hash=bytes(row["hash"]),
     )
+
+
+# A command's reads in one round trip: its idempotency key's first outcome (part 0), the
+# snapshots of its streams (part 1) and their events after each snapshot (part 2).
+LOAD_SQL = f"""
+WITH snap AS (
+  SELECT stream_id, version, topic, state FROM snapshots
+  WHERE $4::bool AND stream_id = ANY($1::uuid[])
+)
+SELECT 0 AS part, position, NULL::uuid AS stream_id, NULL::int AS stream_version,
+       NULL::text AS event_type, NULL::text AS topic, NULL::int AS type_version,
+       NULL::bytea AS payload, result AS metadata, NULL::uuid AS subject_id,
+       NULL::timestamptz AS recorded_at, NULL::date AS effective_date, NULL::bytea AS hash
+  FROM idempotency_keys WHERE scope = $2 AND key = $3
+UNION ALL
+SELECT 1, NULL, stream_id, version, NULL, topic, NULL, state, NULL, NULL, NULL, NULL, NULL
+  FROM snap
+UNION ALL
+SELECT 2, {", ".join("e." + c.strip() for c in EVENT_COLUMNS.split(","))}
+  FROM events e LEFT JOIN snap s ON s.stream_id = e.stream_id
+  WHERE e.stream_id = ANY($1::uuid[]) AND e.stream_version > coalesce(s.version, 0)
+ORDER BY part, stream_id, stream_version
+"""

@@ -1,4 +1,4 @@
-"""The SQL of the event store's group commit (kept apart so the store reads as logic)."""
+"""The SQL of the event store: its reads and its group commit (kept apart so both read as logic)."""
 
 from __future__ import annotations
 
@@ -23,20 +23,13 @@ SELECT now() AS now,
      WHERE (scope, key) IN (SELECT * FROM unnest($2::text[], $3::text[]))) AS keys
 """
 
-# One statement writes the events, the idempotency keys and the notification.
-INSERT_SQL = f"""
-WITH written AS (
-  INSERT INTO events ({EVENT_COLUMNS})
-  SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::int[],
-                       $7::bytea[], $8::jsonb[], $9::uuid[], $10::timestamptz[], $11::date[],
-                       $12::bytea[])
-  RETURNING 1
-), keyed AS (
-  INSERT INTO idempotency_keys (scope, key, result, position)
-  SELECT * FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::bigint[])
-  RETURNING 1
-)
-SELECT pg_notify($17, $18)
+# One round trip commits a group (migration 007): the append lock, the check that the head is
+# still `$1`, the events, the idempotency keys and the notification. False: the head moved on.
+APPEND_SQL = """
+SELECT kinerja_append($1, $2, $3::bigint[], $4::uuid[], $5::int[], $6::text[], $7::text[],
+                      $8::int[], $9::bytea[], $10::jsonb[], $11::uuid[], $12::timestamptz[],
+                      $13::date[], $14::bytea[], $15::text[], $16::text[], $17::jsonb[],
+                      $18::bigint[], $19, $20)
 """
 
 

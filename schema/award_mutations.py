@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -24,8 +24,9 @@ from schema.awards import AwardDecisionType, RuleSetType
 from schema.context import Info
 from schema.descriptions import IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError, error_result
-from schema.mutations import Committed, MutationSuccess, run_command
+from schema.mutations import Committed, MutationSuccess, Read, mutate
 from schema.performance import PredicateEnum
+from service.handlers.answers import AwardAnswer, PenaltyAnswer, RuleSetAnswer
 
 
 @strawberry.input(description="One criterion of a new rule set: its kind and only its parameters.")
@@ -161,10 +162,30 @@ def _spec(
     )
 
 
-async def _award(outcome: Committed) -> AwardDecisionType:
-    view = await views.award_by_id(outcome.db, UUID(outcome.result["award_id"]))
-    assert view is not None
-    return AwardDecisionType(view=view)
+def _award(field: str) -> Read[AwardAnswer]:
+    async def read(outcome: Committed[AwardAnswer]) -> dict[str, Any]:
+        view = await views.award_by_id(outcome.db, UUID(outcome.answer.award_id))
+        assert view is not None
+        return {field: AwardDecisionType(view=view)}
+
+    return read
+
+
+def _rule_set(spec: RuleSetSpec) -> Read[RuleSetAnswer]:
+    async def read(outcome: Committed[RuleSetAnswer]) -> dict[str, Any]:
+        wanted = rule_set_stream_id(spec.award_kind, spec.version)
+        found = [v for v in await views.rule_sets(outcome.db) if v.id == wanted]
+        return {"rule_set": RuleSetType.of(found[0])}
+
+    return read
+
+
+def _penalty(level: PenaltyLevel, on: datetime.date) -> Read[PenaltyAnswer]:
+    async def read(outcome: Committed[PenaltyAnswer]) -> dict[str, Any]:
+        found = strawberry.ID(outcome.answer.penalty_id)
+        return {"penalty": DisciplinaryPenaltyType(id=found, level=level, date=on)}
+
+    return read
 
 
 @strawberry.type
@@ -182,14 +203,13 @@ class AwardMutation:
         except InvalidValue as error:
             return error_result(error)
         handlers = info.context.services.awards
-        outcome = await run_command(
-            info, lambda c: handlers.publish_rule_set(c, spec), input.idempotency_key
+        return await mutate(
+            info,
+            lambda c: handlers.publish_rule_set(c, spec),
+            input.idempotency_key,
+            PublishRuleSetSuccess,
+            _rule_set(spec),
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        wanted = rule_set_stream_id(spec.award_kind, spec.version)
-        found = [v for v in await views.rule_sets(outcome.db) if v.id == wanted]
-        return PublishRuleSetSuccess(rule_set=RuleSetType.of(found[0]), **outcome.receipt)
 
     @strawberry.mutation(description="Nominate an employee (HR or the nominee's supervisor).")
     async def nominate_for_award(
@@ -200,14 +220,13 @@ class AwardMutation:
         ],
     ) -> NominateForAwardResult:
         handlers = info.context.services.awards
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.nominate(c, input.nip, AwardKind(input.kind.value), input.rationale),
             input.idempotency_key,
+            NominateForAwardSuccess,
+            _award("nomination"),
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        return NominateForAwardSuccess(nomination=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Decide a nomination against the rule set (HR, ADMIN).")
     async def decide_award(
@@ -218,16 +237,15 @@ class AwardMutation:
         ],
     ) -> DecideAwardResult:
         handlers = info.context.services.awards
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.decide(
                 c, str(input.nomination_id), AwardOutcome(input.outcome.value), input.justification
             ),
             input.idempotency_key,
+            DecideAwardSuccess,
+            _award("decision"),
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        return DecideAwardSuccess(decision=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Revoke a granted award with a reason (HR, ADMIN).")
     async def revoke_award(
@@ -238,12 +256,13 @@ class AwardMutation:
         ],
     ) -> RevokeAwardResult:
         handlers = info.context.services.awards
-        outcome = await run_command(
-            info, lambda c: handlers.revoke(c, str(input.id), input.reason), input.idempotency_key
+        return await mutate(
+            info,
+            lambda c: handlers.revoke(c, str(input.id), input.reason),
+            input.idempotency_key,
+            RevokeAwardSuccess,
+            _award("decision"),
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        return RevokeAwardSuccess(decision=await _award(outcome), **outcome.receipt)
 
     @strawberry.mutation(description="Record a disciplinary penalty (HR).")
     async def record_disciplinary_penalty(
@@ -256,14 +275,10 @@ class AwardMutation:
     ) -> RecordDisciplinaryPenaltyResult:
         handlers = info.context.services.awards
         level = PenaltyLevel(input.level.value)
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.record_penalty(c, input.nip, level, input.date, input.reason),
             input.idempotency_key,
+            RecordDisciplinaryPenaltySuccess,
+            _penalty(level, input.date),
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        penalty = DisciplinaryPenaltyType(
-            id=strawberry.ID(outcome.result["penalty_id"]), level=level, date=input.date
-        )
-        return RecordDisciplinaryPenaltySuccess(penalty=penalty, **outcome.receipt)

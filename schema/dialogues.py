@@ -25,6 +25,7 @@ from schema.loaders import loader, logged_event
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.node import Node
 from schema.performance_enums import PeriodEnum
+from service.handlers.answers import DialogueAnswer
 from service.handlers.dialogues import RecordDialogue
 
 DialogueKindEnum = described_enum(
@@ -176,9 +177,9 @@ class DialogueMutation:
         )
 
 
-async def _recorded(info: Info, outcome: Committed) -> PerformanceDialogueType:
+async def _recorded(info: Info, outcome: Committed[DialogueAnswer]) -> PerformanceDialogueType:
     # Read where the committed events are, even before the views have applied them.
-    view = await reads.dialogue_by_id(outcome.db, UUID(outcome.result["dialogue_id"]))
-    subject = await info.context.loaders["employee"].load(UUID(outcome.result["employee_id"]))
+    view = await reads.dialogue_by_id(outcome.db, UUID(outcome.answer.dialogue_id))
+    subject = await info.context.loaders["employee"].load(UUID(outcome.answer.employee_id))
     assert view is not None and subject is not None
     return PerformanceDialogueType(view=view, subject=subject)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -18,10 +18,12 @@ from projections.sql import Reader
 from schema.context import Context, Info
 from schema.errors import EXPECTED_ERRORS, MutationError, NotAuthorized, error_result
 from schema.pending import reader_at
-from service.handlers.envelope import CommandContext
+from service.handlers.envelope import CommandContext, Done
 from service.log.records import AppendResult
 
 log = logging.getLogger("kinerja.mutations")
+R = TypeVar("R")
+S = TypeVar("S")
 
 
 @strawberry.interface(description="What every mutation's success carries: where its events are.")
@@ -37,11 +39,13 @@ class MutationSuccess:
 
 
 @dataclass(frozen=True)
-class Committed(AppendResult):
-    """An append that committed, whether the views include it, and where to read its object."""
+class Committed(AppendResult, Generic[R]):
+    """An append that committed, whether the views include it, where to read its object, and
+    the command's typed answer (the ids the object is read by)."""
 
     views_current: bool = True
     db: Reader = field(default=None, repr=False)  # type: ignore[assignment]
+    answer: R = field(default=None)  # type: ignore[assignment]
 
     @property
     def receipt(self) -> dict[str, Any]:
@@ -49,11 +53,30 @@ class Committed(AppendResult):
         return {"position": self.position, "views_current": self.views_current}
 
 
+# How a mutation finds its object: the `...Success` fields, read where the outcome says.
+Read = Callable[["Committed[R]"], Awaitable[dict[str, Any]]]
+
+
+async def mutate(
+    info: Info,
+    call: Callable[[CommandContext], Awaitable[Done[R]]],
+    idempotency_key: str | None,
+    success: Callable[..., S],
+    read: Read[R],
+) -> S | MutationError:
+    """The one path from a command to its `...Success` (the object `read` finds where the
+    outcome says, and the receipt) or to its error type."""
+    outcome: Committed[R] | MutationError = await run_command(info, call, idempotency_key)
+    if not isinstance(outcome, Committed):
+        return outcome
+    return success(**await read(outcome), **outcome.receipt)
+
+
 async def run_command(
     info: Info,
     call: Callable[[CommandContext], Awaitable[AppendResult]],
     idempotency_key: str | None = None,
-) -> Committed | MutationError:
+) -> Committed[Any] | MutationError:
     """Run one handler for the caller; map expected failures to error types."""
     context = info.context
     if context.principal is None:
@@ -65,14 +88,15 @@ async def run_command(
     return await _committed(context, result)
 
 
-async def _committed(context: Context, result: AppendResult) -> Committed:
+async def _committed(context: Context, result: AppendResult) -> Committed[Any]:
     """Wait (bounded) for the views; past the wait, answer from the committed events."""
     services = context.services
+    answer = result.answer if isinstance(result, Done) else None
     try:
         await services.wait_for_views(result.position, services.settings.views_wait)
     except Exception as error:
         # Committed is committed: a late or failing projector must not turn it into an error.
         log.warning("views not at %s after the mutation: %s", result.position, error)
         db = await reader_at(services, result.position)
-        return Committed(result.position, result.result, result.replayed, False, db)
-    return Committed(result.position, result.result, result.replayed, True, services.pool)
+        return Committed(result.position, result.result, result.replayed, False, db, answer)
+    return Committed(result.position, result.result, result.replayed, True, services.pool, answer)

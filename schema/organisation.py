@@ -40,6 +40,7 @@ from schema.organisation_inputs import (
 from schema.outcomes import UnitOutcomeFields
 from schema.performance import EmployeePerformanceFields, PredicateEnum, UnitPerformanceFields
 from schema.training_recommendations import EmployeeTrainingFields
+from service.handlers.answers import EmployeeAnswer
 from service.handlers.organisation import RegisterEmployee
 
 if TYPE_CHECKING:
@@ -232,8 +233,8 @@ AssignSupervisorResult = Annotated[
 ]
 
 
-async def _employee(outcome: Committed) -> EmployeeType:
-    employee_id = outcome.result["employee_id"]
+async def _employee(outcome: Committed[EmployeeAnswer]) -> EmployeeType:
+    employee_id = outcome.answer.employee_id
     found = await directory.employees_by_ids(outcome.db, [UUID(employee_id)])
     # Its nested fields read where it was read: the committed events the views may still lack.
     return EmployeeType(view=found[UUID(employee_id)], as_of=outcome.db)
@@ -356,7 +357,7 @@ class OrganisationMutation:
         )
         if not isinstance(outcome, Committed):
             return outcome
-        view = await directory.unit_by_code(outcome.db, outcome.result["code"])
+        view = await directory.unit_by_code(outcome.db, outcome.answer.code)
         assert view is not None
         return RegisterUnitSuccess(unit=UnitType.of(view), **outcome.receipt)
 

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from domain.service_outcomes import DeliveryFigures
-from projections.service_outcome_reads import latest_standard, one_period
+from projections.service_outcome_reads import PeriodOutcomes, latest_standard, one_period
 from schema.context import Info
 from schema.descriptions import IDEMPOTENCY_KEY
 from schema.errors import MutationError
-from schema.mutations import Committed, MutationSuccess, run_command
+from schema.mutations import Committed, MutationSuccess, mutate
 from schema.outcomes import (
     ComplaintsType,
     SatisfactionSurveyType,
     ServiceDeliveryType,
     ServiceStandardType,
 )
+from service.handlers.answers import PeriodAnswer, StandardAnswer
 from service.handlers.outcomes import (
     PublishStandard,
     RecordComplaints,
@@ -131,13 +132,33 @@ RecordComplaintsResult = Annotated[
 ]
 
 
-def _period(outcome: Committed) -> tuple[str, date, date]:
-    r = outcome.result
-    return (
-        r["unit_code"],
-        date.fromisoformat(r["period_start"]),
-        date.fromisoformat(r["period_end"]),
-    )
+async def _period(outcome: Committed[PeriodAnswer]) -> PeriodOutcomes:
+    a = outcome.answer
+    start, end = date.fromisoformat(a.period_start), date.fromisoformat(a.period_end)
+    return await one_period(outcome.db, a.unit_code, start, end, a.service_code)
+
+
+async def _standard(outcome: Committed[StandardAnswer]) -> dict[str, Any]:
+    found = await latest_standard(outcome.db, outcome.answer.unit_code, outcome.answer.service_code)
+    assert found is not None
+    return {"standard": ServiceStandardType.of(found)}
+
+
+async def _delivery(outcome: Committed[PeriodAnswer]) -> dict[str, Any]:
+    found = await _period(outcome)
+    return {"delivery": ServiceDeliveryType.of(found.deliveries[0])}
+
+
+async def _survey(outcome: Committed[PeriodAnswer]) -> dict[str, Any]:
+    found = await _period(outcome)
+    assert found.survey is not None
+    return {"survey": SatisfactionSurveyType.of(found.survey)}
+
+
+async def _complaints(outcome: Committed[PeriodAnswer]) -> dict[str, Any]:
+    found = await _period(outcome)
+    assert found.complaints is not None
+    return {"complaints": ComplaintsType.of(found.complaints)}
 
 
 @strawberry.type
@@ -159,17 +180,12 @@ class OutcomeMutation:
             input.expected_version,
         )
         handlers = info.context.services.outcomes
-        outcome = await run_command(
-            info, lambda c: handlers.publish_standard(c, command), input.idempotency_key
-        )
-        if not isinstance(outcome, Committed):
-            return outcome
-        found = await latest_standard(
-            outcome.db, outcome.result["unit_code"], outcome.result["service_code"]
-        )
-        assert found is not None
-        return PublishServiceStandardSuccess(
-            standard=ServiceStandardType.of(found), **outcome.receipt
+        return await mutate(
+            info,
+            lambda c: handlers.publish_standard(c, command),
+            input.idempotency_key,
+            PublishServiceStandardSuccess,
+            _standard,
         )
 
     @strawberry.mutation(description="Record a service's figures for a period (HR).")
@@ -192,15 +208,12 @@ class OutcomeMutation:
             input.unit_code, input.service_code, input.period_start, input.period_end, figures
         )
         handlers = info.context.services.outcomes
-        outcome = await run_command(
-            info, lambda c: handlers.record_delivery(c, command), input.idempotency_key
-        )
-        if not isinstance(outcome, Committed):
-            return outcome
-        unit, start, end = _period(outcome)
-        found = await one_period(outcome.db, unit, start, end, outcome.result["service_code"])
-        return RecordServiceDeliverySuccess(
-            delivery=ServiceDeliveryType.of(found.deliveries[0]), **outcome.receipt
+        return await mutate(
+            info,
+            lambda c: handlers.record_delivery(c, command),
+            input.idempotency_key,
+            RecordServiceDeliverySuccess,
+            _delivery,
         )
 
     @strawberry.mutation(description="Record a satisfaction survey; the IKM is computed (HR).")
@@ -222,15 +235,12 @@ class OutcomeMutation:
             input.source,
         )
         handlers = info.context.services.outcomes
-        outcome = await run_command(
-            info, lambda c: handlers.record_survey(c, command), input.idempotency_key
-        )
-        if not isinstance(outcome, Committed):
-            return outcome
-        found = await one_period(outcome.db, *_period(outcome))
-        assert found.survey is not None
-        return RecordSatisfactionSurveySuccess(
-            survey=SatisfactionSurveyType.of(found.survey), **outcome.receipt
+        return await mutate(
+            info,
+            lambda c: handlers.record_survey(c, command),
+            input.idempotency_key,
+            RecordSatisfactionSurveySuccess,
+            _survey,
         )
 
     @strawberry.mutation(description="Record a period's complaints of a unit (HR).")
@@ -252,13 +262,10 @@ class OutcomeMutation:
             input.source,
         )
         handlers = info.context.services.outcomes
-        outcome = await run_command(
-            info, lambda c: handlers.record_complaints(c, command), input.idempotency_key
-        )
-        if not isinstance(outcome, Committed):
-            return outcome
-        found = await one_period(outcome.db, *_period(outcome))
-        assert found.complaints is not None
-        return RecordComplaintsSuccess(
-            complaints=ComplaintsType.of(found.complaints), **outcome.receipt
+        return await mutate(
+            info,
+            lambda c: handlers.record_complaints(c, command),
+            input.idempotency_key,
+            RecordComplaintsSuccess,
+            _complaints,
         )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -12,8 +11,7 @@ from projections import directory
 from projections import performance_reads as reads
 from schema.context import Info
 from schema.descriptions import INPUT
-from schema.errors import MutationError
-from schema.mutations import Committed, run_command
+from schema.mutations import Committed, mutate
 from schema.organisation import EmployeeType, UnitType
 from schema.performance import EvaluationType
 from schema.performance_inputs import (
@@ -59,45 +57,41 @@ from schema.performance_results import (
     SubmitEvaluationResult,
     SubmitEvaluationSuccess,
 )
-from service.handlers.envelope import CommandContext
+from service.handlers.answers import CycleAnswer, EmployeeAnswer, EmployeeRecordAnswer, UnitAnswer
 from service.handlers.performance import SubmitEvaluation
-from service.log.records import AppendResult
-
-Call = Callable[[CommandContext], Awaitable[AppendResult]]
-S = TypeVar("S")
 
 
-async def _evaluation(
-    info: Info, call: Call, key: str | None, success: Callable[..., S]
-) -> S | MutationError:
-    outcome = await run_command(info, call, key)
-    if not isinstance(outcome, Committed):
-        return outcome
-    view = await reads.evaluation_by_id(outcome.db, UUID(outcome.result["id"]))
+async def _evaluation(outcome: Committed[EmployeeRecordAnswer]) -> dict[str, Any]:
+    view = await reads.evaluation_by_id(outcome.db, UUID(outcome.answer.id))
     assert view is not None
-    return success(evaluation=EvaluationType(view=view), **outcome.receipt)
+    return {"evaluation": EvaluationType(view=view)}
 
 
-async def _cycle(
-    info: Info, call: Call, key: str | None, success: Callable[..., S]
-) -> S | MutationError:
-    outcome = await run_command(info, call, key)
-    if not isinstance(outcome, Committed):
-        return outcome
-    year = int(outcome.result["year"])
+async def _cycle(outcome: Committed[CycleAnswer]) -> dict[str, Any]:
+    year = outcome.answer.year
     status = await reads.cycle_status(outcome.db, year)
-    return success(cycle=CycleType(year=year, status=status or "OPEN"), **outcome.receipt)
+    return {"cycle": CycleType(year=year, status=status or "OPEN")}
 
 
-async def _unit(
-    info: Info, call: Call, key: str | None, success: Callable[..., S]
-) -> S | MutationError:
-    outcome = await run_command(info, call, key)
-    if not isinstance(outcome, Committed):
-        return outcome
-    view = await directory.unit_by_code(outcome.db, outcome.result["code"])
+async def _unit(outcome: Committed[UnitAnswer]) -> dict[str, Any]:
+    view = await directory.unit_by_code(outcome.db, outcome.answer.code)
     assert view is not None
-    return success(unit=UnitType.of(view), **outcome.receipt)
+    return {"unit": UnitType.of(view)}
+
+
+async def _plan(outcome: Committed[EmployeeRecordAnswer]) -> dict[str, Any]:
+    plan = await reads.plan_by_id(outcome.db, UUID(outcome.answer.id))
+    assert plan is not None
+    targets = [PlanTargetType(**t) for t in plan.targets]
+    found = PlanType(
+        id=strawberry.ID(str(plan.id)), year=plan.year, targets=targets, version=plan.version
+    )
+    return {"plan": found}
+
+
+async def _potential(outcome: Committed[EmployeeAnswer]) -> dict[str, Any]:
+    found = await directory.employees_by_ids(outcome.db, [UUID(outcome.answer.employee_id)])
+    return {"employee": EmployeeType(view=next(iter(found.values())), as_of=outcome.db)}
 
 
 @strawberry.type
@@ -107,8 +101,12 @@ class PerformanceMutation:
         self, info: Info, input: Annotated[OpenCycleInput, strawberry.argument(description=INPUT)]
     ) -> OpenCycleResult:
         h = info.context.services.performance
-        return await _cycle(
-            info, lambda c: h.open_cycle(c, input.year), input.idempotency_key, OpenCycleSuccess
+        return await mutate(
+            info,
+            lambda c: h.open_cycle(c, input.year),
+            input.idempotency_key,
+            OpenCycleSuccess,
+            _cycle,
         )
 
     @strawberry.mutation(description="Close a cycle: its periods take no more evaluations (HR).")
@@ -116,8 +114,12 @@ class PerformanceMutation:
         self, info: Info, input: Annotated[CloseCycleInput, strawberry.argument(description=INPUT)]
     ) -> CloseCycleResult:
         h = info.context.services.performance
-        return await _cycle(
-            info, lambda c: h.close_cycle(c, input.year), input.idempotency_key, CloseCycleSuccess
+        return await mutate(
+            info,
+            lambda c: h.close_cycle(c, input.year),
+            input.idempotency_key,
+            CloseCycleSuccess,
+            _cycle,
         )
 
     @strawberry.mutation(description="Agree an employee's SKP (their supervisor, or HR).")
@@ -127,20 +129,13 @@ class PerformanceMutation:
         input: Annotated[AgreePerformancePlanInput, strawberry.argument(description=INPUT)],
     ) -> AgreePerformancePlanResult:
         h = info.context.services.performance
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: h.agree_plan(c, input.nip, input.year, targets_of(input.targets)),
             input.idempotency_key,
+            AgreePerformancePlanSuccess,
+            _plan,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        plan = await reads.plan_by_id(outcome.db, UUID(outcome.result["id"]))
-        assert plan is not None
-        targets = [PlanTargetType(**t) for t in plan.targets]
-        found = PlanType(
-            id=strawberry.ID(str(plan.id)), year=plan.year, targets=targets, version=plan.version
-        )
-        return AgreePerformancePlanSuccess(plan=found, **outcome.receipt)
 
     @strawberry.mutation(description="Submit an evaluation (the employee's supervisor).")
     async def submit_evaluation(
@@ -150,11 +145,12 @@ class PerformanceMutation:
     ) -> SubmitEvaluationResult:
         h = info.context.services.performance
         command = SubmitEvaluation(input.nip, input.year, input.period, draft_of(input))
-        return await _evaluation(
+        return await mutate(
             info,
             lambda c: h.submit_evaluation(c, command),
             input.idempotency_key,
             SubmitEvaluationSuccess,
+            _evaluation,
         )
 
     @strawberry.mutation(description="Finalise: the predicate is derived (the supervisor).")
@@ -164,11 +160,12 @@ class PerformanceMutation:
         input: Annotated[FinalizeEvaluationInput, strawberry.argument(description=INPUT)],
     ) -> FinalizeEvaluationResult:
         h = info.context.services.performance
-        return await _evaluation(
+        return await mutate(
             info,
             lambda c: h.finalise_evaluation(c, str(input.evaluation_id), input.expected_version),
             input.idempotency_key,
             FinalizeEvaluationSuccess,
+            _evaluation,
         )
 
     @strawberry.mutation(description="Correct a submitted draft, with a reason (the supervisor).")
@@ -178,13 +175,14 @@ class PerformanceMutation:
         input: Annotated[CorrectEvaluationInput, strawberry.argument(description=INPUT)],
     ) -> CorrectEvaluationResult:
         h = info.context.services.performance
-        return await _evaluation(
+        return await mutate(
             info,
             lambda c: h.correct_evaluation(
                 c, str(input.evaluation_id), draft_of(input), input.reason, input.expected_version
             ),
             input.idempotency_key,
             CorrectEvaluationSuccess,
+            _evaluation,
         )
 
     @strawberry.mutation(description="Object to one's own final evaluation within 14 days.")
@@ -194,11 +192,12 @@ class PerformanceMutation:
         input: Annotated[FileObjectionInput, strawberry.argument(description=INPUT)],
     ) -> FileObjectionResult:
         h = info.context.services.performance
-        return await _evaluation(
+        return await mutate(
             info,
             lambda c: h.file_objection(c, str(input.evaluation_id), input.reason),
             input.idempotency_key,
             FileObjectionSuccess,
+            _evaluation,
         )
 
     @strawberry.mutation(description="Uphold an objection with new ratings, or reject it (HR).")
@@ -208,11 +207,12 @@ class PerformanceMutation:
         input: Annotated[ResolveObjectionInput, strawberry.argument(description=INPUT)],
     ) -> ResolveObjectionResult:
         h = info.context.services.performance
-        return await _evaluation(
+        return await mutate(
             info,
             lambda c: h.resolve_objection(c, resolution_of(input)),
             input.idempotency_key,
             ResolveObjectionSuccess,
+            _evaluation,
         )
 
     @strawberry.mutation(description="Set a unit's organisation predicate for a year (HR).")
@@ -222,11 +222,12 @@ class PerformanceMutation:
         input: Annotated[SetOrganizationPredicateInput, strawberry.argument(description=INPUT)],
     ) -> SetOrganizationPredicateResult:
         h = info.context.services.unit_performance
-        return await _unit(
+        return await mutate(
             info,
             lambda c: h.set_organization_predicate(c, input.unit_code, input.year, input.predicate),
             input.idempotency_key,
             SetOrganizationPredicateSuccess,
+            _unit,
         )
 
     @strawberry.mutation(description="Allow annual predicates outside the bounds, justified (HR).")
@@ -236,13 +237,14 @@ class PerformanceMutation:
         input: Annotated[RecordDistributionOverrideInput, strawberry.argument(description=INPUT)],
     ) -> RecordDistributionOverrideResult:
         h = info.context.services.unit_performance
-        return await _unit(
+        return await mutate(
             info,
             lambda c: h.record_distribution_override(
                 c, input.unit_code, input.year, input.justification
             ),
             input.idempotency_key,
             RecordDistributionOverrideSuccess,
+            _unit,
         )
 
     @strawberry.mutation(description="Record an employee's potential level for a year (HR).")
@@ -252,13 +254,10 @@ class PerformanceMutation:
         input: Annotated[RecordPotentialInput, strawberry.argument(description=INPUT)],
     ) -> RecordPotentialResult:
         h = info.context.services.unit_performance
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: h.record_potential(c, input.nip, input.year, input.level),
             input.idempotency_key,
+            RecordPotentialSuccess,
+            _potential,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        found = await directory.employees_by_ids(outcome.db, [UUID(outcome.result["employee_id"])])
-        employee = EmployeeType(view=next(iter(found.values())), as_of=outcome.db)
-        return RecordPotentialSuccess(employee=employee, **outcome.receipt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -11,12 +11,14 @@ import strawberry
 from domain.training import TrainingKind
 from domain.training_completion import CompletionEntry
 from projections import catalogue, jp_ledger
+from projections.sql import Reader
 from schema.context import Info
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError
-from schema.mutations import Committed, MutationSuccess, run_command
+from schema.mutations import Committed, MutationSuccess, mutate
 from schema.training import TrainingCompletionType, TrainingEnrolmentType, TrainingProgramType
 from schema.training_enums import TrainingKindEnum
+from service.handlers.answers import CompletionAnswer, EnrolmentAnswer, ProgramAnswer
 from service.handlers.training import PublishProgram, RecordCompletion
 
 _RESULT = "The success, or one of the shared errors: switch on `__typename`."
@@ -142,16 +144,30 @@ RevokeTrainingCompletionResult = Annotated[
 ]
 
 
-async def _program(outcome: Committed) -> TrainingProgramType:
-    view = await catalogue.program_by_id(outcome.db, UUID(outcome.result["program_id"]))
+async def _program_of(db: Reader, program_id: str) -> TrainingProgramType:
+    view = await catalogue.program_by_id(db, UUID(program_id))
     assert view is not None
     return TrainingProgramType(view=view)
 
 
-async def _completion(outcome: Committed) -> TrainingCompletionType:
-    view = await jp_ledger.completion_by_id(outcome.db, UUID(outcome.result["completion_id"]))
+async def _program(outcome: Committed[ProgramAnswer]) -> dict[str, Any]:
+    return {"program": await _program_of(outcome.db, outcome.answer.program_id)}
+
+
+async def _enrolment(outcome: Committed[EnrolmentAnswer]) -> dict[str, Any]:
+    answer = outcome.answer
+    enrolment = TrainingEnrolmentType(
+        id=strawberry.ID(answer.enrolment_id),
+        program=await _program_of(outcome.db, answer.program_id),
+        development_need=answer.development_need,
+    )
+    return {"enrolment": enrolment}
+
+
+async def _completion(outcome: Committed[CompletionAnswer]) -> dict[str, Any]:
+    view = await jp_ledger.completion_by_id(outcome.db, UUID(outcome.answer.completion_id))
     assert view is not None
-    return TrainingCompletionType(view=view)
+    return {"completion": TrainingCompletionType(view=view)}
 
 
 @strawberry.type
@@ -179,13 +195,13 @@ class TrainingMutation:
             ),
         )
         handlers = info.context.services.training
-        outcome = await run_command(
-            info, lambda c: handlers.publish_program(c, command), input.idempotency_key
+        return await mutate(
+            info,
+            lambda c: handlers.publish_program(c, command),
+            input.idempotency_key,
+            PublishTrainingProgramSuccess,
+            _program,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        program = await _program(outcome)
-        return PublishTrainingProgramSuccess(program=program, **outcome.receipt)
 
     @strawberry.mutation(description="Withdraw a programme from the catalogue (HR, ADMIN).")
     async def retire_training_program(
@@ -196,17 +212,15 @@ class TrainingMutation:
         ],
     ) -> RetireTrainingProgramResult:
         handlers = info.context.services.training
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.retire_program(
                 c, str(input.program_id), input.reason, input.expected_version
             ),
             input.idempotency_key,
+            RetireTrainingProgramSuccess,
+            _program,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        program = await _program(outcome)
-        return RetireTrainingProgramSuccess(program=program, **outcome.receipt)
 
     @strawberry.mutation(description="Enrol an employee (HR, the employee, their supervisor).")
     async def enroll_in_training(
@@ -218,19 +232,13 @@ class TrainingMutation:
         ],
     ) -> EnrollInTrainingResult:
         handlers = info.context.services.training
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.enrol(c, input.nip, str(input.program_id), input.development_need),
             input.idempotency_key,
+            EnrollInTrainingSuccess,
+            _enrolment,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        enrolment = TrainingEnrolmentType(
-            id=strawberry.ID(outcome.result["enrolment_id"]),
-            program=await _program(outcome),
-            development_need=outcome.result["development_need"],
-        )
-        return EnrollInTrainingSuccess(enrolment=enrolment, **outcome.receipt)
 
     @strawberry.mutation(description="Record a completion of a programme (HR, ADMIN).")
     async def record_training_completion(
@@ -252,13 +260,13 @@ class TrainingMutation:
             ),
         )
         handlers = info.context.services.training
-        outcome = await run_command(
-            info, lambda c: handlers.record_completion(c, command), input.idempotency_key
+        return await mutate(
+            info,
+            lambda c: handlers.record_completion(c, command),
+            input.idempotency_key,
+            RecordTrainingCompletionSuccess,
+            _completion,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        completion = await _completion(outcome)
-        return RecordTrainingCompletionSuccess(completion=completion, **outcome.receipt)
 
     @strawberry.mutation(
         description="Revoke a completion found invalid, with a reason (HR, ADMIN)."
@@ -272,14 +280,12 @@ class TrainingMutation:
         ],
     ) -> RevokeTrainingCompletionResult:
         handlers = info.context.services.training
-        outcome = await run_command(
+        return await mutate(
             info,
             lambda c: handlers.revoke_completion(
                 c, str(input.completion_id), input.reason, input.expected_version
             ),
             input.idempotency_key,
+            RevokeTrainingCompletionSuccess,
+            _completion,
         )
-        if not isinstance(outcome, Committed):
-            return outcome
-        completion = await _completion(outcome)
-        return RevokeTrainingCompletionSuccess(completion=completion, **outcome.receipt)

@@ -99,16 +99,39 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+class ServiceConnection(asyncpg.Connection):
+    """A pool connection that remembers whether it changed its session (LISTEN)."""
+
+    listened = False
+
+    async def add_listener(self, channel: str, callback: Any) -> None:
+        self.listened = True
+        await super().add_listener(channel, callback)
+
+
+async def reset_session(conn: asyncpg.Connection) -> None:
+    """Called as a connection returns to the pool, after asyncpg rolled back any transaction
+    left open and dropped its listener callbacks. The service keeps no other session state on
+    these connections (SET LOCAL, transaction-scoped advisory locks, no cursors held), so only
+    one that listened pays the reset round trip (UNLISTEN, RESET ALL, unlock, CLOSE ALL)."""
+    if isinstance(conn, ServiceConnection) and conn.listened:
+        conn.listened = False
+        await conn.execute(conn.get_reset_query())
+
+
 async def create_pool(
     url: str, *, min_size: int = 2, max_size: int = 20, statement_cache_size: int = 100
 ) -> asyncpg.Pool:
     """A pool whose connections read and write JSON columns as Python values (no prepared
-    statement cache behind PgBouncer's transaction pooling: `statement_cache_size=0`)."""
+    statement cache behind PgBouncer's transaction pooling: `statement_cache_size=0`), and are
+    handed on without a reset round trip (see reset_session)."""
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
         max_size=max_size,
         init=init_connection,
+        reset=reset_session,
+        connection_class=ServiceConnection,
         statement_cache_size=statement_cache_size,
     )
     assert pool is not None

@@ -15,16 +15,16 @@ from domain.errors import AlreadyExists, InvalidValue, NotFoundError, RuleBroken
 from domain.evaluation import local_day
 from domain.rule_set import AwardKind, RuleSet, RuleSetSpec, in_force
 from domain.training import AdvancedTrainingOpportunity
-from domain.values import nip_digits
 from projections import awards as views
 from projections.recommendations import advanced_opportunities
 from projections.sql import Reader
-from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.policy import HR_ACTORS
 from service.auth.tokens import Role
+from service.handlers.answers import AwardAnswer, PenaltyAnswer, RuleSetAnswer
 from service.handlers.award_facts import nominee_facts, rule_sets_at
-from service.handlers.envelope import CommandContext, NotAllowed, Repository
+from service.handlers.envelope import Change, CommandContext, Done, NotAllowed, Repository
 from service.handlers.identity import SubjectIds
-from service.log.records import AppendResult, VersionConflictError
+from service.handlers.lookups import employee_by_nip
 from service.log.store import EventStore
 
 
@@ -65,43 +65,39 @@ class AwardHandlers:
         """The log the facts are read from."""
         return self.repo.store
 
-    async def publish_rule_set(self, ctx: CommandContext, spec: RuleSetSpec) -> AppendResult:
+    async def publish_rule_set(self, ctx: CommandContext, spec: RuleSetSpec) -> Done[RuleSetAnswer]:
         """Publish a rule set version (city-wide); a (kind, version) publishes once, unchanged."""
         ctx.require_city_wide_hr("publishing a rule set")
-        if (done := await self.repo.replayed(ctx, "publishRuleSet")) is not None:
-            return done
         duplicate = f"{spec.award_kind.value} version {spec.version} is already published"
-        if await self.repo.load(spec.id, RuleSet) is not None:
-            raise AlreadyExists(duplicate, field="version")
-        rule_set = RuleSet.publish(spec, ctx.now)
-        try:
-            return await self.repo.save(
-                ctx, "publishRuleSet", rule_set, result={"rule_set_id": str(rule_set.id)}
-            )
-        except VersionConflictError:
-            raise AlreadyExists(duplicate, field="version") from None
+
+        async def decide() -> Change[RuleSetAnswer]:
+            if await self.repo.load(spec.id, RuleSet) is not None:
+                raise AlreadyExists(duplicate, field="version")
+            rule_set = RuleSet.publish(spec, ctx.now)
+            answer = RuleSetAnswer(str(rule_set.id))
+            return Change(answer, [rule_set], duplicate=("version", duplicate))
+
+        return await self.repo.run(ctx, "publishRuleSet", RuleSetAnswer, decide)
 
     async def nominate(
         self, ctx: CommandContext, nip: str, kind: AwardKind, rationale: str
-    ) -> AppendResult:
+    ) -> Done[AwardAnswer]:
         """Nominate an employee (by HR or the employee's supervisor)."""
-        ctx.require(Role.HR, Role.ADMIN, Role.EVALUATOR)
-        if (done := await self.repo.replayed(ctx, "nominateForAward")) is not None:
-            return done
-        employee = await self._employee(nip)
-        employee.require_active()
-        if ctx.principal.has(*STAFF_ADMIN):
-            ctx.require_unit_scope(employee.unit_code)
-        elif ctx.principal.sub != employee.supervisor_nip:
-            raise NotAllowed("only HR or the nominee's supervisor may nominate them")
-        award = Award.nominate(uuid4(), employee.id, employee.unit_code, kind, rationale, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "nominateForAward",
-            award,
-            subject_id=employee.id,
-            result={"award_id": str(award.id)},
-        )
+        ctx.require(*HR_ACTORS, Role.EVALUATOR)
+
+        async def decide() -> Change[AwardAnswer]:
+            employee = await self._employee(nip)
+            employee.require_active()
+            if ctx.principal.has(*HR_ACTORS):
+                ctx.require_unit_scope(employee.unit_code)
+            elif ctx.principal.sub != employee.supervisor_nip:
+                raise NotAllowed("only HR or the nominee's supervisor may nominate them")
+            award = Award.nominate(
+                uuid4(), employee.id, employee.unit_code, kind, rationale, ctx.now
+            )
+            return Change(AwardAnswer(str(award.id)), [award], subject_id=employee.id)
+
+        return await self.repo.run(ctx, "nominateForAward", AwardAnswer, decide)
 
     async def decide(
         self,
@@ -109,69 +105,74 @@ class AwardHandlers:
         nomination_id: str,
         outcome: AwardOutcome,
         justification: str | None,
-    ) -> AppendResult:
+    ) -> Done[AwardAnswer]:
         """Decide against the rule set in force, with the facts as the log stands now."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "decideAward")) is not None:
-            return done
-        award = await self._award(nomination_id, "nominationId")
-        ctx.require_unit_scope(award.unit_code)
-        position = await self.store.head()
-        decided_on = local_day(ctx.now)
-        rule_set, results = await self.evaluate_at(
-            award.employee_id, award.kind, position, decided_on
-        )
-        if rule_set is None:
-            raise RuleBroken("no_rule_set", f"no {award.kind.value} rule set is in force")
-        award.decide(
-            outcome, Evaluated(rule_set, results, position, decided_on), justification, ctx.now
-        )
-        return await self.repo.save(
-            ctx,
-            "decideAward",
-            award,
-            subject_id=award.employee_id,
-            result={"award_id": str(award.id)},
-            reason=justification.strip() if justification else None,
-        )
+        ctx.require(*HR_ACTORS)
 
-    async def revoke(self, ctx: CommandContext, award_id: str, reason: str) -> AppendResult:
+        async def decide() -> Change[AwardAnswer]:
+            award = await self._award(nomination_id, "nominationId")
+            ctx.require_unit_scope(award.unit_code)
+            position = await self.store.head()
+            decided_on = local_day(ctx.now)
+            rule_set, results = await self.evaluate_at(
+                award.employee_id, award.kind, position, decided_on
+            )
+            if rule_set is None:
+                raise RuleBroken("no_rule_set", f"no {award.kind.value} rule set is in force")
+            award.decide(
+                outcome, Evaluated(rule_set, results, position, decided_on), justification, ctx.now
+            )
+            return Change(
+                AwardAnswer(str(award.id)),
+                [award],
+                subject_id=award.employee_id,
+                reason=justification.strip() if justification else None,
+            )
+
+        return await self.repo.run(ctx, "decideAward", AwardAnswer, decide)
+
+    async def revoke(self, ctx: CommandContext, award_id: str, reason: str) -> Done[AwardAnswer]:
         """Revoke a granted award, with a reason."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "revokeAward")) is not None:
-            return done
-        award = await self._award(award_id, "id")
-        ctx.require_unit_scope(award.unit_code)
-        award.revoke(reason, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "revokeAward",
-            award,
-            subject_id=award.employee_id,
-            result={"award_id": str(award.id)},
-            reason=reason.strip(),
-        )
+        ctx.require(*HR_ACTORS)
+
+        async def decide() -> Change[AwardAnswer]:
+            award = await self._award(award_id, "id")
+            ctx.require_unit_scope(award.unit_code)
+            award.revoke(reason, ctx.now)
+            return Change(
+                AwardAnswer(str(award.id)),
+                [award],
+                subject_id=award.employee_id,
+                reason=reason.strip(),
+            )
+
+        return await self.repo.run(ctx, "revokeAward", AwardAnswer, decide)
 
     async def record_penalty(
         self, ctx: CommandContext, nip: str, level: PenaltyLevel, on: date, reason: str
-    ) -> AppendResult:
+    ) -> Done[PenaltyAnswer]:
         """Record a disciplinary penalty (HR, ADMIN)."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "recordDisciplinaryPenalty")) is not None:
-            return done
-        employee = await self._employee(nip)
-        employee.require_active()
-        ctx.require_unit_scope(employee.unit_code)
-        penalty = DisciplinaryPenalty.record(
-            uuid4(), employee.id, employee.unit_code, level, on, reason, local_day(ctx.now), ctx.now
-        )
-        return await self.repo.save(
-            ctx,
-            "recordDisciplinaryPenalty",
-            penalty,
-            subject_id=employee.id,
-            result={"penalty_id": str(penalty.id), "employee_id": str(employee.id)},
-        )
+        ctx.require(*HR_ACTORS)
+
+        async def decide() -> Change[PenaltyAnswer]:
+            employee = await self._employee(nip)
+            employee.require_active()
+            ctx.require_unit_scope(employee.unit_code)
+            penalty = DisciplinaryPenalty.record(
+                uuid4(),
+                employee.id,
+                employee.unit_code,
+                level,
+                on,
+                reason,
+                local_day(ctx.now),
+                ctx.now,
+            )
+            return Change(
+                PenaltyAnswer(str(penalty.id), str(employee.id)), [penalty], subject_id=employee.id
+            )
+
+        return await self.repo.run(ctx, "recordDisciplinaryPenalty", PenaltyAnswer, decide)
 
     async def evaluate_at(
         self, employee_id: UUID, kind: AwardKind, position: int, on: date
@@ -196,11 +197,7 @@ class AwardHandlers:
         return Reevaluation(award, stored, results, rule_set)
 
     async def _employee(self, nip: str) -> Employee:
-        value = nip_digits(nip, "nip")
-        employee = await self.repo.load(self.ids.employee_id(value), Employee)
-        if employee is None:
-            raise NotFoundError(f"no employee is registered with NIP {value}")
-        return employee
+        return await employee_by_nip(self.repo, self.ids, nip)
 
     async def _award(self, award_id: str, field: str) -> Award:
         try:

@@ -1,17 +1,19 @@
-"""What every command handler shares: the caller's context, loading streams, appending once."""
+"""What every command handler shares: the caller's context and the envelope of a command."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.errors import AlreadyExists
 from service.auth.policy import HR_ACTORS
 from service.auth.tokens import Principal, Role
+from service.handlers.streams import A, StreamLoader
 from service.log.records import (
     AppendResult,
     IdempotencyKey,
@@ -22,8 +24,6 @@ from service.log.records import (
 )
 from service.log.snapshots import SnapshotStore
 from service.log.store import EventStore
-
-A = TypeVar("A", bound=Aggregate)
 
 
 class NotAllowed(Exception):
@@ -79,29 +79,85 @@ class CommandContext:
         return IdempotencyKey(scope=f"{self.principal.sub}:{command}", key=self.idempotency_key)
 
 
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Change(Generic[R]):
+    """What a command decided: its answer, the aggregates it changed and the streams it read."""
+
+    answer: R
+    changed: Sequence[Aggregate]
+    subject_id: UUID | None = None
+    reason: str | None = None
+    # Streams read to decide the change: the append fails if one of them moved on meanwhile.
+    unchanged: Sequence[Aggregate] = ()
+    # (field, message): a new stream a concurrent twin created first makes this a duplicate.
+    duplicate: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Done(AppendResult, Generic[R]):
+    """A command's committed (or replayed) outcome, with its typed answer."""
+
+    answer: R = field(default=None)  # type: ignore[assignment]
+
+
+Decide = Callable[[], Awaitable[Change[R]]]
+
+
 class Repository:
-    """Loads aggregates from their streams and saves their new events in one append."""
+    """Loads aggregates from their streams and saves their new events in one append.
+
+    `run` is the envelope every command goes through: the retry of an idempotency key answers
+    its first outcome, else the handler's `decide` runs and its change is appended. What one
+    command loaded lives in its own task (a context variable), never on this shared object.
+    """
 
     def __init__(self, store: EventStore, snapshots: SnapshotStore | None = None) -> None:
         self.store = store
         self.snapshots = snapshots
-        # Which version each loaded aggregate came from, to know when a snapshot is due.
-        self._loaded_from: dict[UUID, int] = {}
+        self.streams = StreamLoader(store, snapshots)
+
+    async def run(
+        self,
+        ctx: CommandContext,
+        command: str,
+        answer: type[R],
+        decide: Decide[R],
+        *,
+        streams: Sequence[UUID] = (),
+    ) -> Done[R]:
+        """Answer a retried command from its first outcome, or decide it and append it."""
+        async with self.streams.session() as session:
+            key = ctx.idempotency(command)
+            replayed = await session.preload(streams, key)
+            if replayed is not None:
+                return Done(replayed.position, replayed.result, True, answer(**replayed.result))
+            change = await decide()
+            appended = await self._append(ctx, command, change)
+            return Done(appended.position, appended.result, appended.replayed, change.answer)
+
+    async def _append(self, ctx: CommandContext, command: str, change: Change[R]) -> AppendResult:
+        try:
+            return await self.save(
+                ctx,
+                command,
+                *change.changed,
+                subject_id=change.subject_id,
+                result=asdict(change.answer),  # type: ignore[call-overload]
+                reason=change.reason,
+                unchanged=change.unchanged,
+            )
+        except VersionConflictError:
+            if change.duplicate is None:
+                raise
+            field_name, message = change.duplicate
+            raise AlreadyExists(message, field=field_name) from None
 
     async def load(self, stream_id: UUID, kind: type[A]) -> A | None:
         """The aggregate as its stream stands now (from its snapshot on), or None if empty."""
-        aggregate: Any = await self.snapshots.latest(stream_id) if self.snapshots else None
-        since = aggregate.version if aggregate is not None else 0
-        for recorded in await self.store.read_stream(stream_id, after_version=since):
-            event: Any = self.store.codec.decode(
-                recorded.stream_id, recorded.stream_version, recorded.topic, recorded.payload
-            )
-            aggregate = event.mutate(aggregate)
-        if aggregate is not None and not isinstance(aggregate, kind):
-            raise TypeError(f"stream {stream_id} holds a {type(aggregate).__name__}")
-        if aggregate is not None and len(self._loaded_from) < 10_000:
-            self._loaded_from[stream_id] = since
-        return cast(A, aggregate)
+        return await self.streams.load(stream_id, kind)
 
     async def save(
         self,
@@ -128,14 +184,8 @@ class Repository:
         )
         if self.snapshots is not None and not appended.replayed:
             for aggregate in aggregates:
-                since = self._loaded_from.pop(aggregate.id, 0)
-                await self.snapshots.maybe_take(aggregate, since)
+                await self.snapshots.maybe_take(aggregate, self.streams.loaded_from(aggregate.id))
         return appended
-
-    async def replayed(self, ctx: CommandContext, command: str) -> AppendResult | None:
-        """The first result of a retried mutation (same idempotency key), if any."""
-        key = ctx.idempotency(command)
-        return await self.store.idempotent_result(key) if key else None
 
 
 def check_expected_version(aggregate: Aggregate, expected: int | None) -> None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.employee import MAX_SUPERVISION_DEPTH, Employee, Registration, Superior
-from domain.errors import AlreadyExists, InvalidValue, NotFoundError
-from domain.organisation import Unit, unit_stream_id
-from domain.values import EmploymentType, PositionKind, nip_digits, require_unit_code
-from service.auth.policy import HR_ACTORS as STAFF_ADMIN
-from service.handlers.envelope import CommandContext, Repository, check_expected_version
+from domain.errors import AlreadyExists
+from domain.organisation import Unit
+from domain.values import EmploymentType, PositionKind
+from service.auth.policy import HR_ACTORS
+from service.handlers.answers import EmployeeAnswer, UnitAnswer
+from service.handlers.envelope import (
+    Change,
+    CommandContext,
+    Done,
+    Repository,
+    check_expected_version,
+)
 from service.handlers.identity import SubjectIds
-from service.log.records import AppendResult
+from service.handlers.lookups import employee_by_nip, registered_unit
 
 
 @dataclass(frozen=True)
@@ -36,21 +43,28 @@ class OrganisationHandlers:
 
     async def register_unit(
         self, ctx: CommandContext, code: str, name: str, sector: str | None = None
-    ) -> AppendResult:
+    ) -> Done[UnitAnswer]:
         """Register a unit (perangkat daerah), with the sector it serves: a city-wide act."""
         ctx.require_city_wide_hr("registering a unit")
-        if (done := await self.repo.replayed(ctx, "registerUnit")) is not None:
-            return done
-        unit = Unit.register(code, name, ctx.now, sector)
-        if await self.repo.load(unit.id, Unit) is not None:
-            raise AlreadyExists(f"unit {unit.code} is already registered", field="code")
-        return await self.repo.save(ctx, "registerUnit", unit, result={"code": unit.code})
 
-    async def register_employee(self, ctx: CommandContext, cmd: RegisterEmployee) -> AppendResult:
+        async def decide() -> Change[UnitAnswer]:
+            unit = Unit.register(code, name, ctx.now, sector)
+            if await self.repo.load(unit.id, Unit) is not None:
+                raise AlreadyExists(f"unit {unit.code} is already registered", field="code")
+            return Change(UnitAnswer(unit.code), [unit])
+
+        return await self.repo.run(ctx, "registerUnit", UnitAnswer, decide)
+
+    async def register_employee(
+        self, ctx: CommandContext, cmd: RegisterEmployee
+    ) -> Done[EmployeeAnswer]:
         """Register an employee; the NIP decides the stream, so it registers only once."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "registerEmployee")) is not None:
-            return done
+        ctx.require(*HR_ACTORS)
+        return await self.repo.run(
+            ctx, "registerEmployee", EmployeeAnswer, lambda: self._register(ctx, cmd)
+        )
+
+    async def _register(self, ctx: CommandContext, cmd: RegisterEmployee) -> Change[EmployeeAnswer]:
         registration = Registration(
             cmd.nip,
             cmd.name,
@@ -74,14 +88,7 @@ class OrganisationHandlers:
         if await self.repo.load(stream_id, Employee) is not None:
             raise AlreadyExists("an employee with this NIP is already registered", field="nip")
         employee = Employee.register(stream_id, registration, ctx.now, [e.id for e in chain[1:]])
-        return await self.repo.save(
-            ctx,
-            "registerEmployee",
-            employee,
-            subject_id=employee.id,
-            result={"employee_id": str(employee.id)},
-            unchanged=chain,
-        )
+        return Change(_answer(employee), [employee], subject_id=employee.id, unchanged=chain)
 
     async def transfer_employee(
         self,
@@ -90,14 +97,26 @@ class OrganisationHandlers:
         unit_code: str,
         expected_version: int | None,
         supervisor_nip: str | None = None,
-    ) -> AppendResult:
+    ) -> Done[EmployeeAnswer]:
         """Move an employee to another registered unit; the old supervision ends there.
 
         A new supervisor, if named, must be an active employee of the new unit.
         """
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "transferEmployee")) is not None:
-            return done
+        ctx.require(*HR_ACTORS)
+
+        async def decide() -> Change[EmployeeAnswer]:
+            return await self._transfer(ctx, nip, unit_code, expected_version, supervisor_nip)
+
+        return await self.repo.run(ctx, "transferEmployee", EmployeeAnswer, decide)
+
+    async def _transfer(
+        self,
+        ctx: CommandContext,
+        nip: str,
+        unit_code: str,
+        expected_version: int | None,
+        supervisor_nip: str | None,
+    ) -> Change[EmployeeAnswer]:
         employee = await self._existing_employee(nip, "nip")
         check_expected_version(employee, expected_version)
         ctx.require_unit_scope(employee.unit_code)
@@ -111,40 +130,32 @@ class OrganisationHandlers:
             superior = Superior(boss.id, supervisor_nip.strip(), boss.unit_code)
             chain = await self.supervision_chain(boss, stop_at=employee)
         employee.transfer(target.code, ctx.now, superior, [e.id for e in chain[1:]])
-        return await self.repo.save(
-            ctx,
-            "transferEmployee",
-            employee,
-            subject_id=employee.id,
-            result={"employee_id": str(employee.id)},
-            unchanged=[e for e in chain if e.id != employee.id],
-        )
+        unchanged = [e for e in chain if e.id != employee.id]
+        return Change(_answer(employee), [employee], subject_id=employee.id, unchanged=unchanged)
 
     async def assign_supervisor(
         self, ctx: CommandContext, nip: str, supervisor_nip: str, expected_version: int | None
-    ) -> AppendResult:
+    ) -> Done[EmployeeAnswer]:
         """Record an employee's direct superior, who must be a registered employee."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "assignSupervisor")) is not None:
-            return done
-        employee = await self._existing_employee(nip, "nip")
-        check_expected_version(employee, expected_version)
-        ctx.require_unit_scope(employee.unit_code)
-        supervisor = await self._existing_employee(
-            supervisor_nip, "supervisorNip", missing_is_invalid=True
-        )
-        supervisor.require_active()
-        chain = await self.supervision_chain(supervisor, stop_at=employee)
-        superiors = [e.id for e in chain[1:]]
-        employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), superiors, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "assignSupervisor",
-            employee,
-            subject_id=employee.id,
-            result={"employee_id": str(employee.id)},
-            unchanged=[e for e in chain if e.id != employee.id],
-        )
+        ctx.require(*HR_ACTORS)
+
+        async def decide() -> Change[EmployeeAnswer]:
+            employee = await self._existing_employee(nip, "nip")
+            check_expected_version(employee, expected_version)
+            ctx.require_unit_scope(employee.unit_code)
+            supervisor = await self._existing_employee(
+                supervisor_nip, "supervisorNip", missing_is_invalid=True
+            )
+            supervisor.require_active()
+            chain = await self.supervision_chain(supervisor, stop_at=employee)
+            superiors = [e.id for e in chain[1:]]
+            employee.assign_supervisor(supervisor.id, supervisor_nip.strip(), superiors, ctx.now)
+            unchanged = [e for e in chain if e.id != employee.id]
+            return Change(
+                _answer(employee), [employee], subject_id=employee.id, unchanged=unchanged
+            )
+
+        return await self.repo.run(ctx, "assignSupervisor", EmployeeAnswer, decide)
 
     async def supervision_chain(
         self, supervisor: Employee, stop_at: Employee | None = None
@@ -168,20 +179,16 @@ class OrganisationHandlers:
         return chain
 
     async def _existing_unit(self, code: str, field: str) -> Unit:
-        unit_code = require_unit_code(code, field)
-        unit = await self.repo.load(unit_stream_id(unit_code), Unit)
-        if unit is None:
-            raise InvalidValue(field, f"unit {unit_code} is not registered")
-        return unit
+        return await registered_unit(self.repo, code, field)
 
     async def _existing_employee(
         self, nip: str, field: str, *, missing_is_invalid: bool = False
     ) -> Employee:
         """The employee with this NIP (any layout of 18 digits), or an error on `field`."""
-        value = nip_digits(nip, field)
-        employee = await self.repo.load(self.ids.employee_id(value), Employee)
-        if employee is None and missing_is_invalid:
-            raise InvalidValue(field, f"no employee is registered with NIP {value}")
-        if employee is None:
-            raise NotFoundError(f"no employee is registered with NIP {value}")
-        return employee
+        return await employee_by_nip(
+            self.repo, self.ids, nip, field, missing_is_invalid=missing_is_invalid
+        )
+
+
+def _answer(employee: Employee) -> EmployeeAnswer:
+    return EmployeeAnswer(str(employee.id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from domain.assessment import AssessmentDraft
@@ -17,33 +16,23 @@ from domain.plan import PerformancePlan, PlanTarget, plan_stream_id
 from domain.rating import Period
 from domain.unit_year import UnitYear, unit_year_stream_id
 from domain.values import nip_digits
-from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.policy import HR_ACTORS
 from service.auth.tokens import Role
-from service.handlers.envelope import CommandContext, NotAllowed, Repository, check_expected_version
+from service.handlers.answers import CycleAnswer, EmployeeRecordAnswer
+from service.handlers.envelope import (
+    Change,
+    CommandContext,
+    Done,
+    NotAllowed,
+    Repository,
+    check_expected_version,
+)
 from service.handlers.identity import SubjectIds
+from service.handlers.lookups import employee_by_nip
+from service.handlers.performance_commands import ResolveObjection, SubmitEvaluation
 from service.handlers.unit_staff import UnitStaff
-from service.log.records import AppendResult
 
-
-@dataclass(frozen=True)
-class SubmitEvaluation:
-    """Submit the evaluation of one employee for one period."""
-
-    nip: str
-    year: int
-    period: Period
-    draft: AssessmentDraft
-
-
-@dataclass(frozen=True)
-class ResolveObjection:
-    """Uphold an objection with new ratings (`draft`) or reject it."""
-
-    evaluation_id: str
-    upheld: bool
-    reason: str
-    draft: AssessmentDraft | None = None
-    expected_version: int | None = None
+__all__ = ["PerformanceHandlers", "ResolveObjection", "SubmitEvaluation"]
 
 
 class PerformanceHandlers:
@@ -61,84 +50,97 @@ class PerformanceHandlers:
         self.staff = staff
         self.rules = rules
 
-    async def open_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
+    async def open_cycle(self, ctx: CommandContext, year: int) -> Done[CycleAnswer]:
         """Open the performance cycle of a year (city-wide HR, ADMIN)."""
         ctx.require_city_wide_hr("a cycle")
-        if (done := await self.repo.replayed(ctx, "openCycle")) is not None:
-            return done
-        cycle = PerformanceCycle.open(year, ctx.now)
-        if await self.repo.load(cycle.id, PerformanceCycle) is not None:
-            raise AlreadyExists(f"the {year} cycle is already open", field="year")
-        return await self.repo.save(ctx, "openCycle", cycle, result={"year": year})
 
-    async def close_cycle(self, ctx: CommandContext, year: int) -> AppendResult:
+        async def decide() -> Change[CycleAnswer]:
+            cycle = PerformanceCycle.open(year, ctx.now)
+            if await self.repo.load(cycle.id, PerformanceCycle) is not None:
+                raise AlreadyExists(f"the {year} cycle is already open", field="year")
+            return Change(CycleAnswer(year), [cycle])
+
+        return await self.repo.run(ctx, "openCycle", CycleAnswer, decide)
+
+    async def close_cycle(self, ctx: CommandContext, year: int) -> Done[CycleAnswer]:
         """Close the cycle of a year: its periods take no more evaluations."""
         ctx.require_city_wide_hr("a cycle")
-        if (done := await self.repo.replayed(ctx, "closeCycle")) is not None:
-            return done
-        cycle = await self.cycle(year)
-        cycle.close(ctx.now)
-        return await self.repo.save(ctx, "closeCycle", cycle, result={"year": year})
+
+        async def decide() -> Change[CycleAnswer]:
+            cycle = await self.cycle(year)
+            cycle.close(ctx.now)
+            return Change(CycleAnswer(year), [cycle])
+
+        return await self.repo.run(ctx, "closeCycle", CycleAnswer, decide)
 
     async def agree_plan(
         self, ctx: CommandContext, nip: str, year: int, targets: Sequence[PlanTarget]
-    ) -> AppendResult:
+    ) -> Done[EmployeeRecordAnswer]:
         """Agree (or agree anew) an employee's SKP: their current supervisor or HR."""
-        ctx.require(Role.EVALUATOR, *STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "agreePerformancePlan")) is not None:
-            return done
-        employee = await self.employee(nip)
-        self._require_supervisor_or_hr(ctx, employee)
-        cycle = await self.cycle(year)
-        if cycle.closed:
-            raise InvalidValue("year", f"the {year} cycle is closed")
-        plan = await self.repo.load(plan_stream_id(employee.id, year), PerformancePlan)
-        if plan is None:
-            plan = PerformancePlan.agree(employee.id, employee.unit_code, year, targets, ctx.now)
-        else:
-            plan.agree_again(employee.unit_code, targets, ctx.now)
-        return await self.repo.save(
-            ctx, "agreePerformancePlan", plan, subject_id=employee.id, result=_ids(plan)
-        )
+        ctx.require(Role.EVALUATOR, *HR_ACTORS)
 
-    async def submit_evaluation(self, ctx: CommandContext, cmd: SubmitEvaluation) -> AppendResult:
+        async def decide() -> Change[EmployeeRecordAnswer]:
+            employee = await self.employee(nip)
+            self._require_supervisor_or_hr(ctx, employee)
+            cycle = await self.cycle(year)
+            if cycle.closed:
+                raise InvalidValue("year", f"the {year} cycle is closed")
+            plan = await self.repo.load(plan_stream_id(employee.id, year), PerformancePlan)
+            if plan is None:
+                plan = PerformancePlan.agree(
+                    employee.id, employee.unit_code, year, targets, ctx.now
+                )
+            else:
+                plan.agree_again(employee.unit_code, targets, ctx.now)
+            return Change(_ids(plan), [plan], subject_id=employee.id)
+
+        return await self.repo.run(ctx, "agreePerformancePlan", EmployeeRecordAnswer, decide)
+
+    async def submit_evaluation(
+        self, ctx: CommandContext, cmd: SubmitEvaluation
+    ) -> Done[EmployeeRecordAnswer]:
         """Submit an evaluation (the supervisor); one per employee and period."""
         ctx.require(Role.EVALUATOR)
-        if (done := await self.repo.replayed(ctx, "submitEvaluation")) is not None:
-            return done
-        employee = await self.employee(cmd.nip)
-        _require_supervisor(ctx, employee)
-        (await self.cycle(cmd.year)).require_open_for(cmd.period)
-        plan = await self.repo.load(plan_stream_id(employee.id, cmd.year), PerformancePlan)
-        if plan is None:
-            raise InvalidValue("year", f"no performance plan (SKP) is agreed for {cmd.year}")
-        stream_id = evaluation_stream_id(employee.id, cmd.year, cmd.period)
-        if await self.repo.load(stream_id, Evaluation) is not None:
-            raise AlreadyExists(
-                f"{cmd.period.value} {cmd.year} of this employee is already evaluated",
-                field="period",
-            )
-        evaluation = Evaluation.submit(plan, employee.unit_code, cmd.period, cmd.draft, ctx.now)
-        return await self.repo.save(
-            ctx, "submitEvaluation", evaluation, subject_id=employee.id, result=_ids(evaluation)
+        employee_id = self.ids.employee_id(nip_digits(cmd.nip, "nip"))
+        stream_id = evaluation_stream_id(employee_id, cmd.year, cmd.period)
+        # Every stream the decision reads, loaded (with the key's replay) in one round trip.
+        streams = [employee_id, cycle_stream_id(cmd.year), plan_stream_id(employee_id, cmd.year)]
+
+        async def decide() -> Change[EmployeeRecordAnswer]:
+            employee = await self.employee(cmd.nip)
+            _require_supervisor(ctx, employee)
+            (await self.cycle(cmd.year)).require_open_for(cmd.period)
+            plan = await self.repo.load(plan_stream_id(employee.id, cmd.year), PerformancePlan)
+            if plan is None:
+                raise InvalidValue("year", f"no performance plan (SKP) is agreed for {cmd.year}")
+            if await self.repo.load(stream_id, Evaluation) is not None:
+                raise AlreadyExists(
+                    f"{cmd.period.value} {cmd.year} of this employee is already evaluated",
+                    field="period",
+                )
+            evaluation = Evaluation.submit(plan, employee.unit_code, cmd.period, cmd.draft, ctx.now)
+            return Change(_ids(evaluation), [evaluation], subject_id=employee.id)
+
+        return await self.repo.run(
+            ctx, "submitEvaluation", EmployeeRecordAnswer, decide, streams=[*streams, stream_id]
         )
 
     async def finalise_evaluation(
         self, ctx: CommandContext, evaluation_id: str, expected_version: int | None
-    ) -> AppendResult:
+    ) -> Done[EmployeeRecordAnswer]:
         """Finalise: the predicate comes from the matrix; annual ones are distribution-checked."""
         ctx.require(Role.EVALUATOR)
-        if (done := await self.repo.replayed(ctx, "finalizeEvaluation")) is not None:
-            return done
-        evaluation, employee = await self._evaluation_of_subordinate(
-            ctx, evaluation_id, expected_version
-        )
-        distribution = await self._distribution(evaluation)
-        unit_year = finalise_evaluation(evaluation, distribution, ctx.now)
-        changed = [evaluation, unit_year] if unit_year else [evaluation]
-        return await self.repo.save(
-            ctx, "finalizeEvaluation", *changed, subject_id=employee.id, result=_ids(evaluation)
-        )
+
+        async def decide() -> Change[EmployeeRecordAnswer]:
+            evaluation, employee = await self._evaluation_of_subordinate(
+                ctx, evaluation_id, expected_version
+            )
+            distribution = await self._distribution(evaluation)
+            unit_year = finalise_evaluation(evaluation, distribution, ctx.now)
+            changed = [evaluation, unit_year] if unit_year else [evaluation]
+            return Change(_ids(evaluation), changed, subject_id=employee.id)
+
+        return await self.repo.run(ctx, "finalizeEvaluation", EmployeeRecordAnswer, decide)
 
     async def correct_evaluation(
         self,
@@ -147,50 +149,50 @@ class PerformanceHandlers:
         draft: AssessmentDraft,
         reason: str,
         expected_version: int | None,
-    ) -> AppendResult:
+    ) -> Done[EmployeeRecordAnswer]:
         """Correct a submitted draft before finalisation, with a reason."""
         ctx.require(Role.EVALUATOR)
-        if (done := await self.repo.replayed(ctx, "correctEvaluation")) is not None:
-            return done
-        evaluation, employee = await self._evaluation_of_subordinate(
-            ctx, evaluation_id, expected_version
-        )
-        plan = await self._plan_of(evaluation)
-        evaluation.correct(plan.target_list, draft, reason, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "correctEvaluation",
-            evaluation,
-            subject_id=employee.id,
-            result=_ids(evaluation),
-            reason=reason.strip(),
-        )
+
+        async def decide() -> Change[EmployeeRecordAnswer]:
+            evaluation, employee = await self._evaluation_of_subordinate(
+                ctx, evaluation_id, expected_version
+            )
+            plan = await self._plan_of(evaluation)
+            evaluation.correct(plan.target_list, draft, reason, ctx.now)
+            return Change(
+                _ids(evaluation), [evaluation], subject_id=employee.id, reason=reason.strip()
+            )
+
+        return await self.repo.run(ctx, "correctEvaluation", EmployeeRecordAnswer, decide)
 
     async def file_objection(
         self, ctx: CommandContext, evaluation_id: str, reason: str
-    ) -> AppendResult:
+    ) -> Done[EmployeeRecordAnswer]:
         """The employee objects to their own final evaluation within 14 days."""
         ctx.require(Role.EMPLOYEE)
-        if (done := await self.repo.replayed(ctx, "fileObjection")) is not None:
-            return done
-        evaluation = await self.evaluation(evaluation_id)
-        employee = await self._employee_by_id(evaluation.employee_id)
-        if employee.nip != ctx.principal.sub:
-            raise NotAllowed("an employee objects only to their own evaluation")
-        evaluation.file_objection(reason, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "fileObjection",
-            evaluation,
-            subject_id=employee.id,
-            result=_ids(evaluation),
+
+        async def decide() -> Change[EmployeeRecordAnswer]:
+            evaluation = await self.evaluation(evaluation_id)
+            employee = await self._employee_by_id(evaluation.employee_id)
+            if employee.nip != ctx.principal.sub:
+                raise NotAllowed("an employee objects only to their own evaluation")
+            evaluation.file_objection(reason, ctx.now)
+            return Change(_ids(evaluation), [evaluation], subject_id=employee.id)
+
+        return await self.repo.run(ctx, "fileObjection", EmployeeRecordAnswer, decide)
+
+    async def resolve_objection(
+        self, ctx: CommandContext, cmd: ResolveObjection
+    ) -> Done[EmployeeRecordAnswer]:
+        """HR upholds an objection with new ratings (a revision) or rejects it."""
+        ctx.require(*HR_ACTORS)
+        return await self.repo.run(
+            ctx, "resolveObjection", EmployeeRecordAnswer, lambda: self._resolve(ctx, cmd)
         )
 
-    async def resolve_objection(self, ctx: CommandContext, cmd: ResolveObjection) -> AppendResult:
-        """HR upholds an objection with new ratings (a revision) or rejects it."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "resolveObjection")) is not None:
-            return done
+    async def _resolve(
+        self, ctx: CommandContext, cmd: ResolveObjection
+    ) -> Change[EmployeeRecordAnswer]:
         evaluation = await self.evaluation(cmd.evaluation_id)
         check_expected_version(evaluation, cmd.expected_version)
         ctx.require_unit_scope(evaluation.unit_code)
@@ -206,13 +208,8 @@ class PerformanceHandlers:
                 evaluation, plan.target_list, cmd.draft, cmd.reason, distribution, ctx.now
             )
         changed = [evaluation, unit_year] if unit_year else [evaluation]
-        return await self.repo.save(
-            ctx,
-            "resolveObjection",
-            *changed,
-            subject_id=evaluation.employee_id,
-            result=_ids(evaluation),
-            reason=cmd.reason.strip(),
+        return Change(
+            _ids(evaluation), changed, subject_id=evaluation.employee_id, reason=cmd.reason.strip()
         )
 
     async def cycle(self, year: int) -> PerformanceCycle:
@@ -225,11 +222,7 @@ class PerformanceHandlers:
 
     async def employee(self, nip: str, field: str = "nip") -> Employee:
         """The employee with this NIP, or an error on `field`."""
-        value = nip_digits(nip, field)
-        employee = await self.repo.load(self.ids.employee_id(value), Employee)
-        if employee is None:
-            raise NotFoundError(f"no employee is registered with NIP {value}")
-        return employee
+        return await employee_by_nip(self.repo, self.ids, nip, field)
 
     async def evaluation(self, evaluation_id: str) -> Evaluation:
         """The evaluation with this id, or NotFound."""
@@ -277,7 +270,7 @@ class PerformanceHandlers:
         p = ctx.principal
         if p.has(Role.EVALUATOR) and employee.supervisor_nip == p.sub:
             return
-        if p.has(*STAFF_ADMIN):
+        if p.has(*HR_ACTORS):
             ctx.require_unit_scope(employee.unit_code)
             return
         raise NotAllowed("only the employee's current supervisor or HR may agree the plan")
@@ -288,5 +281,5 @@ def _require_supervisor(ctx: CommandContext, employee: Employee) -> None:
         raise NotAllowed("an evaluator acts only on their current subordinates")
 
 
-def _ids(aggregate: PerformancePlan | Evaluation) -> dict[str, str]:
-    return {"id": str(aggregate.id), "employee_id": str(aggregate.employee_id)}
+def _ids(aggregate: PerformancePlan | Evaluation) -> EmployeeRecordAnswer:
+    return EmployeeRecordAnswer(str(aggregate.id), str(aggregate.employee_id))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from domain.employee import Employee
-from domain.errors import NotFoundError
-from domain.values import nip_digits, require_text
+from uuid import UUID
+
+from domain.values import require_text
 from service.auth.tokens import Role
-from service.handlers.envelope import CommandContext, Repository
+from service.handlers.answers import EmployeeAnswer
+from service.handlers.envelope import Change, CommandContext, Done, Repository
 from service.handlers.identity import SubjectIds
+from service.handlers.lookups import employee_by_nip
 from service.log.keyring import KeyRing
-from service.log.records import AppendResult
 
 
 class PrivacyHandlers:
@@ -20,26 +21,20 @@ class PrivacyHandlers:
         self.ids = ids
         self.keyring = keyring
 
-    async def erase_subject(self, ctx: CommandContext, nip: str, reason: str) -> AppendResult:
+    async def erase_subject(
+        self, ctx: CommandContext, nip: str, reason: str
+    ) -> Done[EmployeeAnswer]:
         """Record the erasure, which destroys the person's key in the same transaction (ADMIN
         only, with a reason): the database's erasure trigger is the only way to destroy a key."""
         ctx.require(Role.ADMIN)
-        if (done := await self.repo.replayed(ctx, "eraseSubject")) is not None:
-            return done
-        why = require_text("reason", reason, max_length=500)
-        value = nip_digits(nip, "nip")
-        employee = await self.repo.load(self.ids.employee_id(value), Employee)
-        if employee is None:
-            raise NotFoundError(f"no employee is registered with NIP {value}")
-        employee.erase(ctx.now)
-        result = await self.repo.save(
-            ctx,
-            "eraseSubject",
-            employee,
-            subject_id=employee.id,
-            reason=why,
-            result={"employee_id": str(employee.id)},
-        )
+
+        async def decide() -> Change[EmployeeAnswer]:
+            why = require_text("reason", reason, max_length=500)
+            employee = await employee_by_nip(self.repo, self.ids, nip)
+            employee.erase(ctx.now)
+            return Change(EmployeeAnswer(str(employee.id)), [employee], employee.id, why)
+
+        done = await self.repo.run(ctx, "eraseSubject", EmployeeAnswer, decide)
         # The trigger also deleted their snapshots; this process forgets its cached copy of the key.
-        self.keyring.forget(employee.id)
-        return result
+        self.keyring.forget(UUID(done.answer.employee_id))
+        return done

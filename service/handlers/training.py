@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from domain.employee import Employee
@@ -21,15 +21,21 @@ from domain.training import (
     enrolment_stream_id,
 )
 from domain.training_completion import CompletionContext, CompletionEntry, TrainingCompletion
-from domain.values import nip_digits
 from projections.performance_reads import open_needs
 from projections.sql import Reader
-from service.auth.policy import ENROLLERS
-from service.auth.policy import HR_ACTORS as STAFF_ADMIN
+from service.auth.policy import ENROLLERS, HR_ACTORS
 from service.auth.tokens import Role
-from service.handlers.envelope import CommandContext, NotAllowed, Repository, check_expected_version
+from service.handlers.answers import CompletionAnswer, EnrolmentAnswer, ProgramAnswer
+from service.handlers.envelope import (
+    Change,
+    CommandContext,
+    Done,
+    NotAllowed,
+    Repository,
+    check_expected_version,
+)
 from service.handlers.identity import SubjectIds
-from service.log.records import AppendResult, VersionConflictError
+from service.handlers.lookups import employee_by_nip
 
 
 @dataclass(frozen=True)
@@ -108,11 +114,16 @@ class TrainingHandlers:
         self.opportunities = opportunities or NoOpportunitiesGranted()
         self.rule_sets = tuple(rule_sets)
 
-    async def publish_program(self, ctx: CommandContext, cmd: PublishProgram) -> AppendResult:
+    async def publish_program(
+        self, ctx: CommandContext, cmd: PublishProgram
+    ) -> Done[ProgramAnswer]:
         """Publish a programme in the catalogue (city-wide); a code is published once."""
         ctx.require_city_wide_hr("the training catalogue")
-        if (done := await self.repo.replayed(ctx, "publishTrainingProgram")) is not None:
-            return done
+        return await self.repo.run(
+            ctx, "publishTrainingProgram", ProgramAnswer, lambda: self._publish(ctx, cmd)
+        )
+
+    async def _publish(self, ctx: CommandContext, cmd: PublishProgram) -> Change[ProgramAnswer]:
         details = ProgramDetails.parse(
             cmd.code,
             cmd.title,
@@ -127,31 +138,38 @@ class TrainingHandlers:
         program = TrainingProgram.publish(details, ctx.now)
         if await self.repo.load(program.id, TrainingProgram) is not None:
             raise AlreadyExists(f"programme {details.code} is already published", field="code")
-        return await self._save_new(
-            ctx, "publishTrainingProgram", program, "code", {"program_id": str(program.id)}
-        )
+        duplicate = f"programme {details.code} is already published"
+        return Change(ProgramAnswer(str(program.id)), [program], duplicate=("code", duplicate))
 
     async def retire_program(
         self, ctx: CommandContext, program_id: str, reason: str | None, expected: int | None
-    ) -> AppendResult:
+    ) -> Done[ProgramAnswer]:
         """Withdraw a programme from the catalogue (city-wide)."""
         ctx.require_city_wide_hr("the training catalogue")
-        if (done := await self.repo.replayed(ctx, "retireTrainingProgram")) is not None:
-            return done
-        program = await self._program(program_id)
-        check_expected_version(program, expected)
-        program.retire(reason, ctx.now)
-        return await self.repo.save(
-            ctx, "retireTrainingProgram", program, result={"program_id": str(program.id)}
-        )
+
+        async def decide() -> Change[ProgramAnswer]:
+            program = await self._program(program_id)
+            check_expected_version(program, expected)
+            program.retire(reason, ctx.now)
+            return Change(ProgramAnswer(str(program.id)), [program])
+
+        return await self.repo.run(ctx, "retireTrainingProgram", ProgramAnswer, decide)
 
     async def enrol(
         self, ctx: CommandContext, nip: str, program_id: str, development_need: str | None
-    ) -> AppendResult:
+    ) -> Done[EnrolmentAnswer]:
         """Enrol an employee (by HR, the employee, or their supervisor) in a programme."""
         ctx.require(*ENROLLERS)
-        if (done := await self.repo.replayed(ctx, "enrollInTraining")) is not None:
-            return done
+        return await self.repo.run(
+            ctx,
+            "enrollInTraining",
+            EnrolmentAnswer,
+            lambda: self._enrol(ctx, nip, program_id, development_need),
+        )
+
+    async def _enrol(
+        self, ctx: CommandContext, nip: str, program_id: str, development_need: str | None
+    ) -> Change[EnrolmentAnswer]:
         employee = await self._employee(nip)
         self._require_may_enrol(ctx, employee)
         program = await self._program(program_id)
@@ -162,26 +180,23 @@ class TrainingHandlers:
             raise AlreadyExists(already, field="programId")
         need = NeedLink(development_need, await self.needs.areas(employee.id))
         enrolment = TrainingEnrolment.enrol(program, employee, need, opportunities, ctx.now)
-        return await self._save_new(
-            ctx,
-            "enrollInTraining",
-            enrolment,
-            "programId",
-            {
-                "enrolment_id": str(enrolment.id),
-                "employee_id": str(employee.id),
-                "program_id": str(program.id),
-                "development_need": enrolment.development_need,
-            },
-            subject_id=employee.id,
-            duplicate=already,
+        answer = EnrolmentAnswer(
+            str(enrolment.id), str(employee.id), str(program.id), enrolment.development_need
+        )
+        return Change(answer, [enrolment], employee.id, duplicate=("programId", already))
+
+    async def record_completion(
+        self, ctx: CommandContext, cmd: RecordCompletion
+    ) -> Done[CompletionAnswer]:
+        """Record a completion; its certificate number decides its stream, so it counts once."""
+        ctx.require(*HR_ACTORS)
+        return await self.repo.run(
+            ctx, "recordTrainingCompletion", CompletionAnswer, lambda: self._complete(ctx, cmd)
         )
 
-    async def record_completion(self, ctx: CommandContext, cmd: RecordCompletion) -> AppendResult:
-        """Record a completion; its certificate number decides its stream, so it counts once."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "recordTrainingCompletion")) is not None:
-            return done
+    async def _complete(
+        self, ctx: CommandContext, cmd: RecordCompletion
+    ) -> Change[CompletionAnswer]:
         employee = await self._employee(cmd.nip)
         ctx.require_unit_scope(employee.unit_code)
         program = await self._program(cmd.program_id)
@@ -199,62 +214,37 @@ class TrainingHandlers:
         completion = TrainingCompletion.record(
             program, employee, cmd.entry, rules, context, ctx.now
         )
-        return await self._save_new(
-            ctx,
-            "recordTrainingCompletion",
-            completion,
-            "certificateNumber",
-            {"completion_id": str(completion.id), "employee_id": str(employee.id)},
-            subject_id=employee.id,
-            duplicate=_DUPLICATE_CERTIFICATE,
-        )
+        answer = CompletionAnswer(str(completion.id), str(employee.id))
+        duplicate = ("certificateNumber", _DUPLICATE_CERTIFICATE)
+        return Change(answer, [completion], employee.id, duplicate=duplicate)
 
     async def revoke_completion(
         self, ctx: CommandContext, completion_id: str, reason: str, expected: int | None
-    ) -> AppendResult:
+    ) -> Done[CompletionAnswer]:
         """Revoke a completion found invalid, with a reason; it stays in the history."""
-        ctx.require(*STAFF_ADMIN)
-        if (done := await self.repo.replayed(ctx, "revokeTrainingCompletion")) is not None:
-            return done
-        completion = await self.repo.load(
-            _parse_id(completion_id, "completionId"), TrainingCompletion
-        )
-        if completion is None:
-            raise NotFoundError(f"no training completion with id {completion_id}")
-        check_expected_version(completion, expected)
-        ctx.require_unit_scope(completion.unit_code)
-        completion.revoke(reason, ctx.now)
-        return await self.repo.save(
-            ctx,
-            "revokeTrainingCompletion",
-            completion,
-            subject_id=completion.employee_id,
-            result={"completion_id": str(completion.id)},
-            reason=reason.strip(),
-        )
+        ctx.require(*HR_ACTORS)
 
-    async def _save_new(
-        self,
-        ctx: CommandContext,
-        command: str,
-        aggregate: TrainingProgram | TrainingEnrolment | TrainingCompletion,
-        field: str,
-        result: dict[str, Any],
-        *,
-        subject_id: UUID | None = None,
-        duplicate: str | None = None,
-    ) -> AppendResult:
-        """Append a new stream; a concurrent twin that won the race makes this one a duplicate."""
-        try:
-            return await self.repo.save(
-                ctx, command, aggregate, subject_id=subject_id, result=result
+        async def decide() -> Change[CompletionAnswer]:
+            completion = await self.repo.load(
+                _parse_id(completion_id, "completionId"), TrainingCompletion
             )
-        except VersionConflictError:
-            raise AlreadyExists(duplicate or "this exists already", field=field) from None
+            if completion is None:
+                raise NotFoundError(f"no training completion with id {completion_id}")
+            check_expected_version(completion, expected)
+            ctx.require_unit_scope(completion.unit_code)
+            completion.revoke(reason, ctx.now)
+            return Change(
+                CompletionAnswer(str(completion.id)),
+                [completion],
+                subject_id=completion.employee_id,
+                reason=reason.strip(),
+            )
+
+        return await self.repo.run(ctx, "revokeTrainingCompletion", CompletionAnswer, decide)
 
     def _require_may_enrol(self, ctx: CommandContext, employee: Employee) -> None:
         p = ctx.principal
-        if p.has(*STAFF_ADMIN):
+        if p.has(*HR_ACTORS):
             ctx.require_unit_scope(employee.unit_code)
             return
         if p.has(Role.EMPLOYEE) and p.sub == employee.nip:
@@ -270,11 +260,7 @@ class TrainingHandlers:
         return program
 
     async def _employee(self, nip: str) -> Employee:
-        value = nip_digits(nip, "nip")
-        employee = await self.repo.load(self.ids.employee_id(value), Employee)
-        if employee is None:
-            raise NotFoundError(f"no employee is registered with NIP {value}")
-        return employee
+        return await employee_by_nip(self.repo, self.ids, nip)
 
 
 _DUPLICATE_CERTIFICATE = "a completion with this certificate number is already recorded"

@@ -30,14 +30,18 @@ class SnapshotStore:
         )
         if row is None:
             return None
-        snapshot: Any = self._codec.decode(stream_id, row["version"], row["topic"], row["state"])
+        return self.restore(stream_id, row["version"], row["topic"], bytes(row["state"]))
+
+    def restore(self, stream_id: UUID, version: int, topic: str, state: bytes) -> Any:
+        """The aggregate a stored snapshot holds (its row read by whoever loads the stream)."""
+        snapshot: Any = self._codec.decode(stream_id, version, topic, state)
         enums: dict[str, str] = snapshot.state.pop(_ENUMS, {})
         aggregate = snapshot.mutate(None)
         # JSON keeps an enum as its plain value: give each attribute its enum type back.
-        for name, topic in enums.items():
+        for name, enum_topic in enums.items():
             value = getattr(aggregate, name)
             if value is not None:
-                setattr(aggregate, name, resolve_topic(topic)(value))
+                setattr(aggregate, name, resolve_topic(enum_topic)(value))
         return aggregate
 
     async def maybe_take(self, aggregate: Aggregate, loaded_from: int) -> None:

@@ -22,6 +22,7 @@ from service.audit.proofs import TransparencyLog
 from service.db.server import create_pool
 from service.errors import ClientFacingError
 from service.log.feed import LogFeed
+from service.log.reads import HEAD_SQL, head
 from service.log.store import EventStore
 from service.settings import Settings
 from service.telemetry.metrics import REPLICA_FALLBACKS
@@ -34,7 +35,7 @@ log = logging.getLogger("kinerja.replicas")
 
 NOT_SIGNED = "SERVICE_UNAVAILABLE"
 _POSITIONS = (
-    "SELECT (SELECT coalesce(max(position), 0) FROM events),"
+    f"SELECT ({HEAD_SQL}),"
     " (SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE name = ANY($1))"
 )
 
@@ -66,7 +67,7 @@ class StoredCheckpoints(TransparencyLog):
     proofs from the stored tree and the replicated events; it never writes."""
 
     async def sync(self) -> int:
-        return int(await self._pool.fetchval("SELECT coalesce(max(position), 0) FROM events"))
+        return await head(self._pool)
 
     async def checkpoint(self) -> SignedCheckpoint:
         return await self.latest()

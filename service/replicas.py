@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from service.audit.checkpoint import SignedCheckpoint, parse_note
+from service.audit.checkpoint import SignedCheckpoint
 from service.audit.proofs import TransparencyLog
 from service.db.server import create_pool
-from service.errors import ClientFacingError
 from service.log.feed import LogFeed
 from service.log.reads import HEAD_SQL, head
 from service.log.store import EventStore
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kinerja.replicas")
 
-NOT_SIGNED = "SERVICE_UNAVAILABLE"
 _POSITIONS = (
     f"SELECT ({HEAD_SQL}),"
     " (SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE name = ANY($1))"
@@ -73,10 +71,7 @@ class StoredCheckpoints(TransparencyLog):
         return await self.latest()
 
     async def latest(self) -> SignedCheckpoint:
-        note = await self._pool.fetchval("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1")
-        if note is None:
-            raise ClientFacingError("no checkpoint has been signed yet; retry shortly", NOT_SIGNED)
-        return parse_note(str(note))
+        return await self.newest_stored()
 
     def start(self, interval: float, every: int) -> None:
         raise RuntimeError("a replica signs no checkpoint: the primary's writer does")

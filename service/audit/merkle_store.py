@@ -103,6 +103,11 @@ class StoredTree:
                 covered = upto
             return head
 
+    async def size(self) -> int:
+        """The log size, read only (the tail beyond the stored subtrees is read from leaves)."""
+        async with self._pool.acquire() as conn:
+            return await reads.head(conn)
+
     async def root(self, size: int) -> bytes:
         """MTH of the first `size` leaves."""
         async with self._pool.acquire() as conn:

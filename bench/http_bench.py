@@ -17,7 +17,7 @@ from bench.servers import Server
 from domain.plan import PlanTarget
 from domain.rating import CoreValue
 from service.demo.city import City, Person
-from service.demo.seed import hr, run_all
+from service.demo.commands import hr, run_all
 from service.services import Services
 from service.settings import Settings
 

@@ -21,7 +21,7 @@ from bench.http_bench import SUBMIT, prepare_year, submission
 from bench.servers import Server
 from bench.wrk import Call, graphql_call
 from service.demo.city import City
-from service.demo.seed import hr
+from service.demo.commands import hr
 from service.services import Services
 
 FIELDS = "id nip name employmentType positionKind positionTitle version"

@@ -9,7 +9,7 @@ from bench.common import Row, graphql, ratio_row, time_row, timed, token
 from bench.http_bench import HttpBench
 from domain.values import EmploymentType, PositionKind
 from projections.registry import all_projections
-from service.demo.seed import hr
+from service.demo.commands import hr
 from service.handlers.organisation import RegisterEmployee
 from service.views.rebuild import rebuild
 

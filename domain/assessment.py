@@ -70,6 +70,11 @@ class Assessment:
             development_needs=list(data["development_needs"]),
         )
 
+    @classmethod
+    def of_event(cls, event: object) -> Assessment:
+        """The assessment an event carries among its fields (submitted, corrected, revised)."""
+        return cls.from_data({k: getattr(event, k) for k in cls.__dataclass_fields__})
+
     def to_data(self) -> dict[str, Any]:
         """The event fields of this assessment (enums as their values)."""
         return {

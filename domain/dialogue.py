@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue
-from domain.evaluation import local_day
+from domain.local_time import local_day
 from domain.rating import Period
 from domain.values import require_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -12,24 +12,20 @@ from eventsourcing.domain import Aggregate
 
 from domain.assessment import Assessment, AssessmentDraft, assess
 from domain.errors import RuleBroken
+
+# local_day stays importable from here (handlers and tests import it with the evaluation).
+from domain.local_time import local_day as local_day
 from domain.plan import PerformancePlan, PlanTarget
 from domain.rating import Period, Predicate, objection_allowed
 from domain.unit_year import DistributionOutcome
 from domain.values import require_text
 
 _EVALUATION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:kinerja:evaluation")
-# Salatiga keeps Western Indonesian Time (UTC+7, no daylight saving): days are counted there.
-WIB = timezone(timedelta(hours=7), "WIB")
 
 
 def evaluation_stream_id(employee_id: UUID, year: int, period: Period) -> UUID:
     """One evaluation stream per employee and period: a period is evaluated once."""
     return uuid5(_EVALUATION_NAMESPACE, f"{employee_id}:{year}:{period.value}")
-
-
-def local_day(at: datetime) -> date:
-    """The calendar day in Salatiga at this moment."""
-    return at.astimezone(WIB).date()
 
 
 class EvaluationStatus(StrEnum):
@@ -62,6 +58,10 @@ class Evaluation(Aggregate):
         feedback: str
         development_needs: list[str]
 
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Evaluation)
+            aggregate.assessment = Assessment.of_event(self)
+
     class Corrected(Aggregate.Event):
         """The evaluator corrected the draft before finalising it, saying why."""
 
@@ -81,7 +81,7 @@ class Evaluation(Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, Evaluation)
-            aggregate.assessment = _assessment_of(self)
+            aggregate.assessment = Assessment.of_event(self)
 
     class Finalised(Aggregate.Event):
         """The evaluator finalised the evaluation; the predicate is fixed from the matrix."""
@@ -149,7 +149,7 @@ class Evaluation(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, Evaluation)
             aggregate.status = EvaluationStatus.REVISED
-            aggregate.assessment = _assessment_of(self)
+            aggregate.assessment = Assessment.of_event(self)
             aggregate.predicate = Predicate(self.predicate)
 
     class ObjectionRejected(Aggregate.Event):
@@ -167,38 +167,15 @@ class Evaluation(Aggregate):
             aggregate.status = EvaluationStatus.OBJECTION_REJECTED
 
     def __init__(
-        self,
-        employee_id: UUID,
-        unit_code: str,
-        year: int,
-        period: str,
-        plan_id: UUID,
-        target_ratings: list[dict[str, Any]],
-        suggested_results_rating: str,
-        results_rating: str,
-        rating_justification: str | None,
-        behaviour_rating: str,
-        behaviour_notes: dict[str, str],
-        feedback: str,
-        development_needs: list[str],
+        self, employee_id: UUID, unit_code: str, year: int, period: str, plan_id: UUID
     ) -> None:
+        # The assessment comes from the Submitted event's own fields (Submitted.apply).
         self.employee_id = employee_id
         self.unit_code = unit_code
         self.year = year
         self.period = Period(period)
         self.plan_id = plan_id
-        self.assessment = Assessment.from_data(
-            {
-                "target_ratings": target_ratings,
-                "suggested_results_rating": suggested_results_rating,
-                "results_rating": results_rating,
-                "rating_justification": rating_justification,
-                "behaviour_rating": behaviour_rating,
-                "behaviour_notes": behaviour_notes,
-                "feedback": feedback,
-                "development_needs": development_needs,
-            }
-        )
+        self.assessment: Assessment
         self.status = EvaluationStatus.SUBMITTED
         self.predicate: Predicate | None = None
         self.finalised_on: date | None = None
@@ -320,7 +297,3 @@ class Evaluation(Aggregate):
         """Refuse a step the lifecycle does not allow from the current status."""
         if self.status is not status:
             raise RuleBroken("evaluation_status", f"{message} (it is {self.status.value})")
-
-
-def _assessment_of(event: Evaluation.Corrected | Evaluation.ObjectionUpheld) -> Assessment:
-    return Assessment.from_data({k: getattr(event, k) for k in Assessment.__dataclass_fields__})

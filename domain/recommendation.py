@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from domain.enrolment_rules import competency_area_key
 from domain.organisation import sector_key
-from domain.training import competency_area_key
 
 MAX_RECOMMENDATIONS = 20
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.employee import Employee
+from domain.enrolment_rules import AdvancedTrainingOpportunity, NeedLink, advanced_training_allowed
 from domain.errors import InvalidValue, RuleBroken
 from domain.resource_person import ResourcePerson, require_resource_persons
 from domain.values import require_text
@@ -66,11 +67,6 @@ def normalise_certificate(number: str) -> str:
 def completion_stream_id(certificate_number: str) -> UUID:
     """A completion's stream id from its certificate: the same certificate is the same stream."""
     return uuid5(_CERTIFICATE_NAMESPACE, normalise_certificate(certificate_number))
-
-
-def competency_area_key(area: str) -> str:
-    """A competency area as matched against development needs: spacing and case do not count."""
-    return " ".join(area.split()).casefold()
 
 
 def require_jp(jp: int) -> int:
@@ -212,47 +208,6 @@ class TrainingProgram(Aggregate):
         """Refuse anything new on a retired programme."""
         if self.retired:
             raise RuleBroken("program_retired", f"programme {self.code} is retired")
-
-
-@dataclass(frozen=True)
-class AdvancedTrainingOpportunity:
-    """A granted chance to join advanced training (an award PRIORITAS_PENGEMBANGAN_KOMPETENSI)."""
-
-    award_id: UUID
-    granted_on: date
-
-
-def advanced_training_allowed(
-    opportunities: Sequence[AdvancedTrainingOpportunity], on: date
-) -> bool:
-    """Whether the employee may join an advanced programme: an opportunity granted by that day."""
-    return any(o.granted_on <= on for o in opportunities)
-
-
-@dataclass(frozen=True)
-class NeedLink:
-    """The development need an enrolment names (if any) and the employee's open needs' areas."""
-
-    named: str | None = None
-    open_needs: Sequence[str] = ()
-
-    def matched(self, program: TrainingProgram) -> str | None:
-        """The open need, as the evaluation spelled it, that the programme addresses."""
-        if self.named is None:
-            return None
-        key = competency_area_key(require_text("developmentNeed", self.named))
-        if key != competency_area_key(program.competency_area):
-            raise InvalidValue(
-                "developmentNeed",
-                f"programme {program.code} develops {program.competency_area!r}, "
-                f"not {self.named.strip()!r}",
-            )
-        for need in self.open_needs:
-            if competency_area_key(need) == key:
-                return need
-        raise InvalidValue(
-            "developmentNeed", f"{self.named.strip()!r} is not an open development need"
-        )
 
 
 class TrainingEnrolment(Aggregate):

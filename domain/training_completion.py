@@ -11,11 +11,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.employee import Employee
+from domain.enrolment_rules import competency_area_key
 from domain.errors import InvalidValue, RuleBroken
 from domain.jp_rules import JpRuleSet
 from domain.training import (
     TrainingProgram,
-    competency_area_key,
     completion_stream_id,
     normalise_certificate,
     require_jp,
@@ -48,6 +48,22 @@ def _checked_score(score: float | None) -> float | None:
     if math.isnan(score) or not 0 <= score <= 100:
         raise InvalidValue("score", f"score must be between 0 and 100, got {score}")
     return score
+
+
+def _not_in_future(completed_on: date, today: date) -> date:
+    if completed_on > today:
+        raise InvalidValue(
+            "completedOn",
+            f"completion date {completed_on.isoformat()} is in the future "
+            f"(today is {today.isoformat()})",
+        )
+    return completed_on
+
+
+def _needs_met(program: TrainingProgram, open_needs: Sequence[str]) -> list[str]:
+    """The open development needs in the programme's competency area, as they were spelled."""
+    area = competency_area_key(program.competency_area)
+    return [need for need in open_needs if competency_area_key(need) == area]
 
 
 class TrainingCompletion(Aggregate):
@@ -122,14 +138,7 @@ class TrainingCompletion(Aggregate):
         It meets the employee's open development needs in the programme's competency area.
         """
         program.require_open()
-        today = context.today
-        if entry.completed_on > today:
-            raise InvalidValue(
-                "completedOn",
-                f"completion date {entry.completed_on.isoformat()} is in the future "
-                f"(today is {today.isoformat()})",
-            )
-        area = competency_area_key(program.competency_area)
+        completed_on = _not_in_future(entry.completed_on, context.today)
         jp = program.jp if entry.jp is None else require_jp(entry.jp)
         certificate = normalise_certificate(entry.certificate_number)
         return cls._create(
@@ -144,14 +153,12 @@ class TrainingCompletion(Aggregate):
             competency_area=program.competency_area,
             kind=program.kind.value,
             jp=jp,
-            effective_date=entry.completed_on,
-            year=entry.completed_on.year,
+            effective_date=completed_on,
+            year=completed_on.year,
             certificate_number=certificate,
             score=_checked_score(entry.score),
             enrolment_id=context.enrolment_id,
-            development_needs_met=[
-                need for need in context.open_needs if competency_area_key(need) == area
-            ],
+            development_needs_met=_needs_met(program, context.open_needs),
             rule_version=rules.version,
             required_jp=rules.required_for(employee.employment_type),
             cap_jp=rules.cap_for(employee.employment_type),

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.award import Award, AwardStatus
-from domain.evaluation import local_day
+from domain.local_time import local_day
 from domain.rule_set import AwardKind, RuleSet
 from projections.engine import Changes, Fact, Row, RowRef, Table
 from projections.sql import Reader

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from domain.enrolment_rules import competency_area_key
 from domain.organisation import sector_key
 from domain.resource_person import ResourcePerson
-from domain.training import TrainingEnrolment, TrainingProgram, competency_area_key
+from domain.training import TrainingEnrolment, TrainingProgram
 from domain.training_completion import TrainingCompletion
 from projections.engine import Changes, Fact, Row, RowRef, Table
 from projections.sql import Reader

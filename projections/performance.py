@@ -10,9 +10,10 @@ from domain.cycle import PerformanceCycle
 from domain.evaluation import Evaluation, EvaluationStatus
 from domain.plan import PerformancePlan
 from domain.potential import PotentialAssessment
-from domain.rating import Period, PotentialLevel, Predicate, talent_box
+from domain.rating import Period
 from projections.engine import Changes, Fact, Row, RowRef, Table
 from projections.needs_met import COMPLETION_EVENTS, needs_met_changes, needs_met_refs
+from projections.performance_standings import PERIOD_RANK, with_potential, with_predicate
 
 CYCLES = Table(
     name="performance_cycles",
@@ -106,7 +107,6 @@ NEEDS = Table(
     key=("employee_id", "area"),
 )
 
-PERIOD_RANK = {period: rank for rank, period in enumerate(Period, start=1)}
 _STATUS_AFTER: dict[type, EvaluationStatus] = {
     Evaluation.Submitted: EvaluationStatus.SUBMITTED,
     Evaluation.Corrected: EvaluationStatus.SUBMITTED,
@@ -157,7 +157,7 @@ class PerformanceProjection:
             return {(PLANS.name, (fact.stream_id,)): _plan_row(fact, ev)}
         if isinstance(ev, _POTENTIAL_EVENTS):
             ref: RowRef = (STANDINGS.name, (ev.employee_id,))
-            return {ref: _with_potential(rows.get(ref), ev)}
+            return {ref: with_potential(rows.get(ref), ev)}
         if isinstance(ev, COMPLETION_EVENTS):
             return needs_met_changes(NEEDS.name, fact, ev, rows)
         return _fold_evaluation(fact, rows)
@@ -181,57 +181,6 @@ def _plan_row(fact: Fact, ev: PerformancePlan.Agreed | PerformancePlan.Reagreed)
     }
 
 
-def _with_talent_box(row: Row) -> Row:
-    predicate, level = row["current_predicate"], row["potential_level"]
-    box = None
-    if predicate is not None and level is not None:
-        box = talent_box(Predicate(predicate), PotentialLevel(level))
-    return dict(row, talent_box=box)
-
-
-def _standing(current: Row | None, employee_id: Any) -> Row:
-    if current is not None:
-        return dict(current)
-    return {
-        "employee_id": employee_id,
-        "current_evaluation_id": None,
-        "current_year": None,
-        "current_period_rank": None,
-        "current_predicate": None,
-        "potential_year": None,
-        "potential_level": None,
-        "talent_box": None,
-    }
-
-
-def _with_potential(
-    current: Row | None, ev: PotentialAssessment.Recorded | PotentialAssessment.Reassessed
-) -> Row:
-    row = _standing(current, ev.employee_id)
-    if row["potential_year"] is None or ev.year >= row["potential_year"]:
-        row.update(potential_year=ev.year, potential_level=ev.level)
-    return _with_talent_box(row)
-
-
-def _with_predicate(
-    current: Row | None, fact: Fact, ev: Evaluation.Finalised | Evaluation.ObjectionUpheld
-) -> Row:
-    row = _standing(current, ev.employee_id)
-    rank = PERIOD_RANK[Period(ev.period)]
-    # The current predicate is the one of the latest period; a revision of it replaces it.
-    if row["current_year"] is None or (ev.year, rank) >= (
-        row["current_year"],
-        row["current_period_rank"],
-    ):
-        row.update(
-            current_evaluation_id=fact.stream_id,
-            current_year=ev.year,
-            current_period_rank=rank,
-            current_predicate=ev.predicate,
-        )
-    return _with_talent_box(row)
-
-
 def _fold_evaluation(fact: Fact, rows: Mapping[RowRef, Row | None]) -> Changes:
     ev = fact.event
     assert isinstance(ev, _EVALUATION_EVENTS)
@@ -253,7 +202,7 @@ def _fold_evaluation(fact: Fact, rows: Mapping[RowRef, Row | None]) -> Changes:
     }
     if isinstance(ev, _FINAL_EVENTS):
         standing: RowRef = (STANDINGS.name, (ev.employee_id,))
-        changes[standing] = _with_predicate(rows.get(standing), fact, ev)
+        changes[standing] = with_predicate(rows.get(standing), fact, ev)
         changes.update(_needs(fact, ev, rows))
     return changes
 

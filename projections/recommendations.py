@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.recommendation import Candidate, Recommendation, recommend
-from domain.training import (
+from domain.enrolment_rules import (
     AdvancedTrainingOpportunity,
     advanced_training_allowed,
     competency_area_key,
 )
+from domain.recommendation import Candidate, Recommendation, recommend
 from projections.awards import granted_opportunities
 from projections.catalogue import CATALOGUE, PARTICIPANTS
 from projections.directory import EmployeeView, unit_by_code

@@ -102,27 +102,10 @@ class ServiceOutcomesProjection:
             return {(STANDARDS.name, key): _row(STANDARDS, key, fact, row)}
         if isinstance(ev, ServiceDelivery.Recorded):
             key = (ev.unit_code, ev.service_code, ev.period_start, ev.effective_date)
-            row = {
-                "requests": ev.requests,
-                "completed": ev.completed,
-                "completed_within_standard": ev.completed_within_standard,
-                "median_days": ev.median_days,
-                "standard_version": ev.standard_version,
-                "max_days": ev.max_days,
-            }
-            return {(DELIVERIES.name, key): _row(DELIVERIES, key, fact, row)}
+            return {(DELIVERIES.name, key): _row(DELIVERIES, key, fact, _delivery(ev))}
         if isinstance(ev, SatisfactionSurvey.Recorded):
             key = (ev.unit_code, ev.period_start, ev.effective_date)
-            row = {
-                "population": ev.population,
-                "respondents": ev.respondents,
-                "element_scores": list(ev.element_scores),
-                "ikm": Decimal(ev.ikm),
-                "grade": ev.grade,
-                "required_sample": ev.required_sample,
-                "sample_sufficient": ev.sample_sufficient,
-            }
-            return {(SURVEYS.name, key): _row(SURVEYS, key, fact, row)}
+            return {(SURVEYS.name, key): _row(SURVEYS, key, fact, _survey(ev))}
         assert isinstance(ev, ComplaintsReport.Recorded)
         key = (ev.unit_code, ev.period_start, ev.effective_date)
         row = {
@@ -131,6 +114,29 @@ class ServiceOutcomesProjection:
             "median_resolution_days": ev.median_resolution_days,
         }
         return {(COMPLAINTS.name, key): _row(COMPLAINTS, key, fact, row)}
+
+
+def _delivery(ev: ServiceDelivery.Recorded) -> Row:
+    return {
+        "requests": ev.requests,
+        "completed": ev.completed,
+        "completed_within_standard": ev.completed_within_standard,
+        "median_days": ev.median_days,
+        "standard_version": ev.standard_version,
+        "max_days": ev.max_days,
+    }
+
+
+def _survey(ev: SatisfactionSurvey.Recorded) -> Row:
+    return {
+        "population": ev.population,
+        "respondents": ev.respondents,
+        "element_scores": list(ev.element_scores),
+        "ikm": Decimal(ev.ikm),
+        "grade": ev.grade,
+        "required_sample": ev.required_sample,
+        "sample_sufficient": ev.sample_sufficient,
+    }
 
 
 def _row(table: Table, key: tuple[object, ...], fact: Fact, values: Row) -> Row:

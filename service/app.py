@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,8 +130,10 @@ def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:
     )
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    """The app; with `services` given (tests) it uses them instead of starting its own."""
+def _lifespan(
+    settings: Settings, services: Services | None
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start the services for the app's lifetime, or lend it the given ones (tests)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -142,6 +145,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.services = started
             yield
 
+    return lifespan
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    """The app; with `services` given (tests) it uses them instead of starting its own."""
     pipeline = _pipeline(settings, lambda: app.state.services)
     schema = build_schema(
         [pipeline.extension],
@@ -170,7 +178,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/metrics", metrics),
             Mount("/graphiql-assets", StaticFiles(directory=STATIC / "graphiql")),
         ],
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, services),
     )
     if services is not None:
         app.state.services = services

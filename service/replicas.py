@@ -21,6 +21,7 @@ from service.audit.checkpoint import SignedCheckpoint
 from service.audit.proofs import TransparencyLog
 from service.db.server import create_pool
 from service.log.feed import LogFeed
+from service.log.reads import HEAD_SQL, head
 from service.log.store import EventStore
 from service.settings import Settings
 from service.telemetry.metrics import REPLICA_FALLBACKS
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kinerja.replicas")
 
 _POSITIONS = (
-    "SELECT (SELECT coalesce(max(position), 0) FROM events),"
+    f"SELECT ({HEAD_SQL}),"
     " (SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE name = ANY($1))"
 )
 
@@ -64,7 +65,7 @@ class StoredCheckpoints(TransparencyLog):
     proofs from the stored tree and the replicated events; it never writes."""
 
     async def sync(self) -> int:
-        return int(await self._pool.fetchval("SELECT coalesce(max(position), 0) FROM events"))
+        return await head(self._pool)
 
     async def checkpoint(self) -> SignedCheckpoint:
         return await self.latest()

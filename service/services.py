@@ -29,7 +29,7 @@ from service.handlers.training import OpenNeedsView, TrainingHandlers
 from service.handlers.unit_staff import DirectoryStaff
 from service.log.codec import EventCodec
 from service.log.feed import LogFeed
-from service.log.kek import open_kek_ring
+from service.log.kek import KekRing, open_kek_ring
 from service.log.keyring import KeyRing
 from service.log.snapshots import SnapshotStore
 from service.log.store import EventStore
@@ -116,26 +116,15 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
     keks = open_kek_ring(settings)
     publisher = CheckpointPublisher(settings.checkpoint_dir)
     publisher.check()
-    pool = await create_pool(url, **pool_options(settings))
-    try:
-        # Never change the schema here (`kinerja migrate` does): refuse a database behind.
-        async with pool.acquire() as conn:
-            await check_ready(conn, keks, production=settings.production)
-    except BaseException:
-        await pool.close()
-        raise
+    pool = await _ready_pool(settings, url, keks)
     ids = SubjectIds(settings.id_secret)
     keyring = KeyRing(pool, keks)
     store = EventStore(pool, EventCodec(keyring), actor_id=ids.employee_id)
     repo = Repository(store, SnapshotStore(pool, store.codec))
     projector = Projector(pool, store, all_projections(), inline=settings.run_projector)
     await projector.setup()
-    published = await ensure_default_rule_sets(repo) if settings.default_rule_sets else 0
-    if published and settings.run_projector:
-        # Projecting in this process: let the rule sets show before the first request.
-        await projector.catch_up()
-    signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
-    transparency = TransparencyLog(pool, signer, settings.log_origin, publisher)
+    await _publish_default_rule_sets(settings, repo, projector)
+    transparency = _transparency(settings, pool, publisher)
     performance = PerformanceHandlers(repo, ids, DirectoryStaff(pool))
     if run_projector:
         projector.start(own_pool(direct_url(settings, url)))
@@ -161,12 +150,47 @@ async def build_services(settings: Settings, url: str, *, run_projector: bool) -
         dialogues=DialogueHandlers(repo, performance),
         outcomes=OutcomeHandlers(repo),
     )
+    return await _with_read_sides(services)
+
+
+async def _with_read_sides(services: Services) -> Services:
+    """The services with their replicas' read sides attached; all closed if one fails."""
     try:
         await attach_read_sides(services)
     except BaseException:
         await close_services(services)
         raise
     return services
+
+
+async def _ready_pool(settings: Settings, url: str, keks: KekRing) -> asyncpg.Pool:
+    """A pool on a database whose schema and KEK check out; closed again if they do not."""
+    pool = await create_pool(url, **pool_options(settings))
+    try:
+        # Never change the schema here (`kinerja migrate` does): refuse a database behind.
+        async with pool.acquire() as conn:
+            await check_ready(conn, keks, production=settings.production)
+    except BaseException:
+        await pool.close()
+        raise
+    return pool
+
+
+def _transparency(
+    settings: Settings, pool: asyncpg.Pool, publisher: CheckpointPublisher
+) -> TransparencyLog:
+    """The verifiable log, signing with the service's checkpoint key (created on first start)."""
+    signer = CheckpointSigner.load_or_create(settings.log_key_file, settings.log_origin)
+    return TransparencyLog(pool, signer, settings.log_origin, publisher)
+
+
+async def _publish_default_rule_sets(
+    settings: Settings, repo: Repository, projector: Projector
+) -> None:
+    published = await ensure_default_rule_sets(repo) if settings.default_rule_sets else 0
+    if published and settings.run_projector:
+        # Projecting in this process: let the rule sets show before the first request.
+        await projector.catch_up()
 
 
 async def close_services(services: Services, timeout: float = 2.0) -> None:

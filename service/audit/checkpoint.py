@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
-import os
 import pathlib
 import re
-import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from service.key_files import write_secret
 
 ED25519_ALGORITHM = 0x01  # the C2SP signed-note signature type of Ed25519
 HASH_SIZE = 32
@@ -279,24 +278,13 @@ def _read_key_file(path: pathlib.Path) -> Ed25519PrivateKey:
 
 
 def _create_key_file(path: pathlib.Path, key: Ed25519PrivateKey) -> None:
-    """Write a new PEM key to `path` unless a file appears there first; never overwrite one."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Write a new PEM key to `path` unless a file appears there first; never overwrite one.
+
+    The file is published whole with mode 0600 (service.key_files); a concurrent process that
+    published its key first wins."""
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    # O_EXCL with mode 0600: the key is never readable by others, not even for a moment.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # A hard link publishes the complete file atomically and fails if a concurrent
-        # process already published its key, which then wins.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_secret(path, pem)

@@ -23,6 +23,7 @@ from service.audit.merkle import (
     subtree_pieces,
 )
 from service.db.pg import Connection
+from service.log import reads
 
 STORED_FROM_LEVEL = 4
 BLOCK = 1 << STORED_FROM_LEVEL  # the smallest stored subtree: 16 leaves
@@ -94,7 +95,7 @@ class StoredTree:
     async def extend(self) -> int:
         """Store every complete subtree of BLOCK leaves or more; return the log size."""
         async with self._pool.acquire() as conn:
-            head = await _head(conn)
+            head = await reads.head(conn)
             covered = await _frontier(conn)
             while covered + BLOCK <= head:
                 upto = min(covered + BUILD_BATCH, head - (head - covered) % BLOCK)
@@ -105,7 +106,7 @@ class StoredTree:
     async def size(self) -> int:
         """The log size, read only (the tail beyond the stored subtrees is read from leaves)."""
         async with self._pool.acquire() as conn:
-            return await _head(conn)
+            return await reads.head(conn)
 
     async def root(self, size: int) -> bytes:
         """MTH of the first `size` leaves."""
@@ -129,10 +130,6 @@ class StoredTree:
         return [resolved.mth(a, b) for a, b in ranges]
 
 
-async def _head(conn: Connection) -> int:
-    return int(await conn.fetchval("SELECT coalesce(max(position), 0) FROM events"))
-
-
 async def _frontier(conn: Connection) -> int:
     """How many leaves the stored BLOCK-sized subtrees cover (they are stored left to right)."""
     last = await conn.fetchval(
@@ -141,19 +138,10 @@ async def _frontier(conn: Connection) -> int:
     return 0 if last is None else (int(last) + 1) * BLOCK
 
 
-async def _leaves(conn: Connection, start: int, end: int) -> list[bytes]:
-    """The raw leaves (events' chain hashes) of leaf indexes [start, end)."""
-    rows = await conn.fetch(
-        "SELECT hash FROM events WHERE position > $1 AND position <= $2 ORDER BY position",
-        start,
-        end,
-    )
-    return [bytes(r["hash"]) for r in rows]
-
-
 async def _store_blocks(conn: Connection, start: int, end: int) -> None:
     """Store the subtrees completed by leaves [start, end) (both multiples of BLOCK)."""
-    leaves = await _leaves(conn, start, end)
+    # The raw leaves of leaf indexes [start, end): the chain hashes at positions start+1..end.
+    leaves = await reads.chain_hashes(conn, start, end)
     level = STORED_FROM_LEVEL
     new = {
         (level, (start + i) // BLOCK): MerkleTree(leaves[i : i + BLOCK]).root()
@@ -203,9 +191,6 @@ async def _resolve(conn: Connection, ranges: list[Range]) -> _Resolved:
     indexes = sorted({i for a, b in needed.leaves for i in range(a, b)})
     leaves: dict[int, bytes] = {}
     if indexes:
-        rows = await conn.fetch(
-            "SELECT position, hash FROM events WHERE position = ANY($1::bigint[])",
-            [i + 1 for i in indexes],
-        )
-        leaves = {r["position"] - 1: bytes(r["hash"]) for r in rows}
+        hashes = await reads.chain_hashes_at(conn, [i + 1 for i in indexes])
+        leaves = {position - 1: digest for position, digest in hashes.items()}
     return _Resolved(nodes, leaves, frontier)

@@ -3,59 +3,26 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 
 from domain.personal_data import Kind, fields_of
 from service.auth.policy import NOBODY, Access, Subject
+from service.log import reads
 from service.log.codec import EventCodec
 from service.log.hashchain import canonical_json
+from service.log.reads import TrailFilter as TrailFilter
 from service.log.records import RecordedEvent
-from service.log.store import record_from_row
-from service.log.store_sql import EVENT_COLUMNS
 
 MASK = "***"
-
-
-@dataclass(frozen=True)
-class TrailFilter:
-    """Which events an auditor asks for; every field optional."""
-
-    subject_id: UUID | None = None
-    stream_id: UUID | None = None
-    actor: str | None = None
-    event_type: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 async def trail(
     pool: asyncpg.Pool, codec: EventCodec, where: TrailFilter, *, after: int, limit: int
 ) -> list[RecordedEvent]:
     """A page of the events that match, in log order, after a position (keyset)."""
-    rows = await pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE position > $1"
-        " AND ($2::uuid IS NULL OR subject_id = $2 OR stream_id = $2)"
-        " AND ($3::uuid IS NULL OR stream_id = $3)"
-        " AND ($4::text IS NULL OR metadata->>'actor_id' = $4 OR metadata->>'actor' = $4)"
-        " AND ($5::text IS NULL OR event_type = $5)"
-        " AND ($6::timestamptz IS NULL OR recorded_at >= $6)"
-        " AND ($7::timestamptz IS NULL OR recorded_at <= $7)"
-        " ORDER BY position LIMIT $8",
-        after,
-        where.subject_id,
-        where.stream_id,
-        where.actor,
-        where.event_type,
-        where.since,
-        where.until,
-        limit,
-    )
-    events = [record_from_row(r) for r in rows]
+    events = await reads.matching(pool, where, after=after, limit=limit)
     if codec.keyring is not None:
         await codec.keyring.prefetch(
             [e.payload for e in events] + [canonical_json(e.metadata) for e in events]

@@ -158,6 +158,12 @@ def verify(
         if file is None
         else (_verify_file(file, public_key, checkpoint_dir))
     )
+    _report(report, export=file is not None)
+
+
+def _report(report: VerificationReport, *, export: bool) -> None:
+    """Print what was verified; exit TAMPERED on a bad position, NOT_COVERED on an export's
+    events that no signed checkpoint covers."""
     for problem in report.problems:
         console.print(problem, style="red")
     for note in report.notes:
@@ -165,7 +171,7 @@ def verify(
     if not report.ok:
         console.print(f"first bad position: {report.first_bad_position}")
         raise typer.Exit(TAMPERED)
-    if file is not None and report.uncovered:
+    if export and report.uncovered:
         console.print(
             f"not covered: {report.uncovered} of {report.events} events come after the last"
             f" signed checkpoint (size {report.covered})"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from domain.assessment import AssessmentDraft, TargetRating
 from domain.award import AwardOutcome
@@ -20,7 +19,6 @@ from domain.rating import CoreValue, Period, Predicate
 from domain.rule_set import AwardKind
 from domain.training import TrainingKind
 from domain.training_completion import CompletionEntry
-from service.auth.tokens import Principal, Role
 from service.demo.city import (
     AREAS,
     RATINGS_FOR,
@@ -31,6 +29,7 @@ from service.demo.city import (
     generate_city,
 )
 from service.demo.city import organisation_predicate as fitting_predicate
+from service.demo.commands import Command, Tick, at, bind, boss, hr, round_robin, run_all
 from service.demo.outcomes import seed_outcomes
 from service.handlers.envelope import CommandContext
 from service.handlers.organisation import RegisterEmployee
@@ -39,42 +38,12 @@ from service.handlers.training import PublishProgram, RecordCompletion
 from service.log.records import AppendResult
 from service.services import Services
 
-ADMIN = Principal(sub="196801011990031001", roles=frozenset({Role.HR, Role.ADMIN}))
-CONCURRENCY = 8
-Command = Callable[[], Awaitable[AppendResult | None]]
-Tick = Callable[[int, int], None]
 QUARTERS = (
     (Period.TRIWULAN_I, 4),
     (Period.TRIWULAN_II, 7),
     (Period.TRIWULAN_III, 10),
     (Period.TRIWULAN_IV, 12),
 )
-
-
-def at(day: date, hour: int = 2) -> datetime:
-    """A moment on a day (09:00 in Salatiga is 02:00 UTC)."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-
-
-def hr(now: datetime) -> CommandContext:
-    """The demo's HR administrator acting at `now`."""
-    return CommandContext(principal=ADMIN, now=now, correlation_id="seed-demo")
-
-
-def boss(nip: str, now: datetime) -> CommandContext:
-    """The supervisor with this NIP acting as EVALUATOR at `now`."""
-    evaluator = Principal(sub=nip, roles=frozenset({Role.EVALUATOR}))
-    return CommandContext(principal=evaluator, now=now, correlation_id="seed-demo")
-
-
-async def run_all(commands: Sequence[Command], tick: Tick) -> list[AppendResult | None]:
-    """Run the commands CONCURRENCY at a time, reporting (done, last position) after each chunk."""
-    results: list[AppendResult | None] = []
-    for start in range(0, len(commands), CONCURRENCY):
-        chunk = await asyncio.gather(*(c() for c in commands[start : start + CONCURRENCY]))
-        results.extend(chunk)
-        tick(len(chunk), max((r.position for r in chunk if r is not None), default=0))
-    return results
 
 
 class DemoSeeder:
@@ -93,7 +62,7 @@ class DemoSeeder:
         day = hr(at(date(first_year, 1, 2)))
         await run_all(
             [
-                _bind(self.s.organisation.register_unit, day, c, n)
+                bind(self.s.organisation.register_unit, day, c, n)
                 for c, n in self.city.units.items()
             ],
             self.tick,
@@ -101,7 +70,7 @@ class DemoSeeder:
         for level in sorted({p.level for p in self.city.people}):
             people = [p for p in self.city.people if p.level == level]
             commands = [
-                _bind(
+                bind(
                     self.s.organisation.register_employee,
                     day,
                     RegisterEmployee(
@@ -134,7 +103,7 @@ class DemoSeeder:
             for i, area in enumerate(AREAS)
         ]
         publish = self.s.training.publish_program
-        published = await run_all([_bind(publish, day, p) for p in catalogue], self.tick)
+        published = await run_all([bind(publish, day, p) for p in catalogue], self.tick)
         for area, result in zip(AREAS, published, strict=True):
             assert result is not None
             self.programs[area] = result.result["program_id"]
@@ -150,7 +119,7 @@ class DemoSeeder:
         ]
         await run_all(
             [
-                _bind(
+                bind(
                     self.s.performance.agree_plan,
                     boss(p.supervisor_nip or "", at(date(year, 1, 15))),
                     p.nip,
@@ -182,7 +151,7 @@ class DemoSeeder:
         """Submit every evaluation of a period, then finalise them (the supervisor does both)."""
         people = self.city.evaluated()
         submit = [
-            _bind(
+            bind(
                 self.s.performance.submit_evaluation,
                 boss(p.supervisor_nip or "", at(day)),
                 SubmitEvaluation(p.nip, year, period, _draft(found[p.nip], r.needs.get(p.nip))),
@@ -194,7 +163,7 @@ class DemoSeeder:
         # interleaved across units so the chunks still run side by side.
         locks = {code: asyncio.Lock() for code in self.city.units}
         if period is Period.TAHUNAN:
-            people = _round_robin(people)
+            people = round_robin(people)
         finalise = [self._finalise(p, year, period, at(day, 6), locks) for p in people]
         await run_all(finalise, self.tick)
 
@@ -222,7 +191,7 @@ class DemoSeeder:
             handlers = self.s.unit_performance
             if org is None:
                 commands.append(
-                    _bind(
+                    bind(
                         handlers.record_distribution_override,
                         day,
                         code,
@@ -231,7 +200,7 @@ class DemoSeeder:
                     )
                 )
             else:
-                commands.append(_bind(handlers.set_organization_predicate, day, code, year, org))
+                commands.append(bind(handlers.set_organization_predicate, day, code, year, org))
         await run_all(commands, self.tick)
 
     async def trainings(self, year: int, r: YearRatings) -> None:
@@ -251,7 +220,7 @@ class DemoSeeder:
                 done, f"DEMO/{year}/{self.certificates:06d}", jp=rng.choice((12, 20, 24))
             )
             commands.append(
-                _bind(
+                bind(
                     self.s.training.record_completion,
                     hr(at(done, 7)),
                     RecordCompletion(person.nip, self.programs[area], entry),
@@ -269,7 +238,7 @@ class DemoSeeder:
         kind = AwardKind.PRIORITAS_PENGEMBANGAN_KOMPETENSI
         nominated = await run_all(
             [
-                _bind(
+                bind(
                     self.s.awards.nominate, day, p.nip, kind, "kinerja dan pengembangan kompetensi"
                 )
                 for p in chosen
@@ -292,15 +261,6 @@ def _decision(services: Services, ctx: CommandContext, nominated: AppendResult) 
     return decide
 
 
-def _round_robin(people: list[Person]) -> list[Person]:
-    by_unit: dict[str, list[Person]] = {}
-    for person in people:
-        by_unit.setdefault(person.unit_code, []).append(person)
-    queues = list(by_unit.values())
-    longest = max((len(q) for q in queues), default=0)
-    return [q[i] for i in range(longest) for q in queues if i < len(q)]
-
-
 def _draft(predicate: Predicate, need: str | None) -> AssessmentDraft:
     results, behaviour = RATINGS_FOR[predicate]
     return AssessmentDraft(
@@ -310,13 +270,6 @@ def _draft(predicate: Predicate, need: str | None) -> AssessmentDraft:
         feedback="Pertahankan kinerja dan tingkatkan kompetensi",
         development_needs=[need] if need else None,
     )
-
-
-def _bind(handler: Callable[..., Awaitable[AppendResult]], *args: object) -> Command:
-    async def call() -> AppendResult:
-        return await handler(*args)
-
-    return call
 
 
 async def seed_demo(

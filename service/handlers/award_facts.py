@@ -24,9 +24,9 @@ from domain.rating import Period, Predicate
 from domain.rule_set import RuleSet, RuleSetSpec, spec_of
 from domain.training_completion import TrainingCompletion
 from domain.values import EmploymentType
+from service.log import reads
 from service.log.records import RecordedEvent
-from service.log.store import EventStore, record_from_row
-from service.log.store_sql import EVENT_COLUMNS
+from service.log.store import EventStore
 
 RULE_SET_PUBLISHED = "RuleSetPublished"
 
@@ -42,14 +42,8 @@ class PublishedRuleSet:
 
 async def rule_sets_at(store: EventStore, position: int) -> list[PublishedRuleSet]:
     """Every rule set version published at or before a position."""
-    rows = await store.pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE event_type = $1 AND position <= $2"
-        " ORDER BY position",
-        RULE_SET_PUBLISHED,
-        position,
-    )
     found = []
-    for recorded in [record_from_row(r) for r in rows]:
+    for recorded in await reads.of_type_until(store.pool, RULE_SET_PUBLISHED, position):
         event: Any = _decode(store, recorded)
         assert isinstance(event, RuleSet.Published)
         spec = spec_of(event.award_kind, event.version, event.effective_from, event.criteria)
@@ -59,13 +53,7 @@ async def rule_sets_at(store: EventStore, position: int) -> list[PublishedRuleSe
 
 async def nominee_facts(store: EventStore, employee_id: UUID, position: int) -> NomineeFacts:
     """The facts about one employee as the log stood at a position."""
-    rows = await store.pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events"
-        " WHERE (subject_id = $1 OR stream_id = $1) AND position <= $2 ORDER BY position",
-        employee_id,
-        position,
-    )
-    events = await store.prefetch([record_from_row(r) for r in rows])
+    events = await store.prefetch(await reads.about_until(store.pool, employee_id, position))
     facts = facts_from_events((ref_of(e), _decode(store, e)) for e in events)
     if facts is None:
         raise LookupError(f"employee {employee_id} is not registered at position {position}")
@@ -74,10 +62,7 @@ async def nominee_facts(store: EventStore, employee_id: UUID, position: int) -> 
 
 async def events_at(store: EventStore, positions: Sequence[int]) -> dict[int, RecordedEvent]:
     """The stored events at these positions (evidence), keyed by position."""
-    rows = await store.pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE position = ANY($1::bigint[])", list(positions)
-    )
-    events = await store.prefetch([record_from_row(r) for r in rows])
+    events = await store.prefetch(await reads.at_positions(store.pool, positions))
     return {e.position: e for e in events}
 
 

@@ -11,10 +11,10 @@ from domain.award import Award, AwardOutcome, Evaluated
 from domain.award_criteria import CriterionResult, evaluate
 from domain.discipline import DisciplinaryPenalty, PenaltyLevel
 from domain.employee import Employee
+from domain.enrolment_rules import AdvancedTrainingOpportunity
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError, RuleBroken
 from domain.evaluation import local_day
 from domain.rule_set import AwardKind, RuleSet, RuleSetSpec, in_force
-from domain.training import AdvancedTrainingOpportunity
 from projections import awards as views
 from projections.recommendations import advanced_opportunities
 from projections.sql import Reader

@@ -8,11 +8,10 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.employee import Employee
+from domain.enrolment_rules import AdvancedTrainingOpportunity, NeedLink
 from domain.errors import AlreadyExists, InvalidValue, NotFoundError
 from domain.jp_rules import JP_RULE_SETS, JpRuleSet, rules_for_year
 from domain.training import (
-    AdvancedTrainingOpportunity,
-    NeedLink,
     ProgramDetails,
     TrainingEnrolment,
     TrainingKind,

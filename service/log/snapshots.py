@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.utils import get_topic, resolve_topic
 
 from service.log.codec import EventCodec
+from service.log.reads import STREAMS_ABOUT_SQL
 
 _ENUMS = "_kinerja_enum_types_"
 
@@ -69,7 +70,6 @@ class SnapshotStore:
     async def forget_subject(self, subject_id: UUID) -> None:
         """Delete the snapshots of every stream about a person (erasure)."""
         await self._pool.execute(
-            "DELETE FROM snapshots WHERE stream_id IN"
-            " (SELECT DISTINCT stream_id FROM events WHERE subject_id = $1) OR stream_id = $1",
+            f"DELETE FROM snapshots WHERE stream_id IN ({STREAMS_ABOUT_SQL}) OR stream_id = $1",
             subject_id,
         )

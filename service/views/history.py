@@ -20,11 +20,11 @@ from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table,
 from service.db.pg import Connection
 from service.db.server import init_connection
 from service.errors import ClientFacingError
+from service.log import reads
 from service.log.codec import EventCodec
 from service.log.keyring import SEALED
 from service.log.records import RecordedEvent
-from service.log.store import EventStore, record_from_row
-from service.log.store_sql import EVENT_COLUMNS
+from service.log.store import EventStore
 from service.views.facts import to_fact
 from service.views.rows import write_rows
 
@@ -57,12 +57,6 @@ class FactCache:
         return found
 
 
-_BOUNDED = (
-    " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
-    " AND ($3::bigint IS NULL OR position <= $3) ORDER BY position"
-)
-
-
 async def replay_subject(
     store: EventStore,
     projections: list[Projection],
@@ -73,13 +67,8 @@ async def replay_subject(
     cache: FactCache | None = None,
 ) -> MemoryRows:
     """The views of one person (and of the units they belonged to) as the log stood then."""
-    rows = await store.pool.fetch(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE (subject_id = $1 OR stream_id = $1)" + _BOUNDED,
-        subject_id,
-        until,
-        position,
-    )
-    events = await store.prefetch([record_from_row(r) for r in rows])
+    about = await reads.about_as_of(store.pool, subject_id, until=until, position=position)
+    events = await store.prefetch(about)
     decode = cache or FactCache(store.codec, size=0)
     facts = decode.facts(events)
     codes = {
@@ -89,13 +78,9 @@ async def replay_subject(
         if isinstance(value := getattr(fact.event, name, None), str)
     }
     if codes:
-        units = await store.pool.fetch(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::uuid[])" + _BOUNDED,
-            [unit_stream_id(code) for code in codes],
-            until,
-            position,
-        )
-        facts += decode.facts([record_from_row(r) for r in units])
+        streams = [unit_stream_id(code) for code in codes]
+        units = await reads.streams_as_of(store.pool, streams, until=until, position=position)
+        facts += decode.facts(units)
         facts.sort(key=lambda fact: fact.position)
     return replay(projections, facts)
 

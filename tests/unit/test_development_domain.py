@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from domain.dialogue import DialogueEntry, DialogueKind, PerformanceDialogue
 from domain.employee import Employee, Registration, Superior
+from domain.enrolment_rules import competency_area_key
 from domain.errors import InvalidValue, RuleBroken
 from domain.organisation import Unit, unit_stream_id
 from domain.rating import Period
 from domain.recommendation import Candidate, recommend, sector_rank
-from domain.training import TrainingProgram, competency_area_key, program_stream_id
+from domain.training import TrainingProgram, program_stream_id
 from domain.values import EmploymentType, PositionKind
 from service.log.codec import EventCodec
 

@@ -8,16 +8,14 @@ from uuid import uuid4
 import pytest
 
 from domain.employee import Employee, Registration
+from domain.enrolment_rules import AdvancedTrainingOpportunity, NeedLink, advanced_training_allowed
 from domain.errors import InvalidValue, RuleBroken
 from domain.jp_rules import DEFAULT_JP_RULES, JpRuleSet, JpStanding, rules_for_year
 from domain.training import (
-    AdvancedTrainingOpportunity,
-    NeedLink,
     ProgramDetails,
     TrainingEnrolment,
     TrainingKind,
     TrainingProgram,
-    advanced_training_allowed,
     completion_stream_id,
 )
 from domain.training_completion import CompletionContext, CompletionEntry, TrainingCompletion

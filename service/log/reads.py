@@ -1,0 +1,147 @@
+"""The log's reads beyond the store's own (a stream, a page from a position, the head): the
+audit trail's filtered pages, the facts award decisions gather at a position, the history
+replays, the Merkle tree's leaves, and the streams an erasure reaches.
+
+Every query of the events table outside the append lives here or in the store, so the views,
+handlers, audit layer and replicas ask for events by meaning and never speak the table's SQL.
+Events come back as undecoded records; callers open sealed fields (`EventStore.prefetch`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from service.db.pg import Connection
+from service.log.records import RecordedEvent
+from service.log.store_sql import EVENT_COLUMNS, record_from_row
+
+# A pool or one of its connections (or a plain one): every read runs on any of them.
+Reader = asyncpg.Pool | Connection
+
+# The log's size (its last position; 0 while empty), as a scalar subquery others can embed.
+HEAD_SQL = "SELECT coalesce(max(position), 0) FROM events"
+
+# The streams with an event about a person ($1), as a subquery others can embed.
+STREAMS_ABOUT_SQL = "SELECT DISTINCT stream_id FROM events WHERE subject_id = $1"
+
+_TRAIL = (
+    f"SELECT {EVENT_COLUMNS} FROM events WHERE position > $1"
+    " AND ($2::uuid IS NULL OR subject_id = $2 OR stream_id = $2)"
+    " AND ($3::uuid IS NULL OR stream_id = $3)"
+    " AND ($4::text IS NULL OR metadata->>'actor_id' = $4 OR metadata->>'actor' = $4)"
+    " AND ($5::text IS NULL OR event_type = $5)"
+    " AND ($6::timestamptz IS NULL OR recorded_at >= $6)"
+    " AND ($7::timestamptz IS NULL OR recorded_at <= $7)"
+    " ORDER BY position LIMIT $8"
+)
+_BOUNDED = (
+    " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
+    " AND ($3::bigint IS NULL OR position <= $3) ORDER BY position"
+)
+_ABOUT_AS_OF = f"SELECT {EVENT_COLUMNS} FROM events WHERE (subject_id = $1 OR stream_id = $1)"
+_STREAMS_AS_OF = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::uuid[])"
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which events an auditor asks for; every field optional."""
+
+    subject_id: UUID | None = None
+    stream_id: UUID | None = None
+    actor: str | None = None
+    event_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def head(conn: Reader) -> int:
+    """The log's size: its last position, 0 while it is empty."""
+    return int(await conn.fetchval(HEAD_SQL))
+
+
+async def matching(
+    conn: Reader, where: TrailFilter, *, after: int, limit: int
+) -> list[RecordedEvent]:
+    """A page of the events that match, in log order, after a position (keyset)."""
+    rows = await conn.fetch(
+        _TRAIL,
+        after,
+        where.subject_id,
+        where.stream_id,
+        where.actor,
+        where.event_type,
+        where.since,
+        where.until,
+        limit,
+    )
+    return [record_from_row(r) for r in rows]
+
+
+async def of_type_until(conn: Reader, event_type: str, position: int) -> list[RecordedEvent]:
+    """Every event of one type at or before a position, in log order."""
+    rows = await conn.fetch(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE event_type = $1 AND position <= $2"
+        " ORDER BY position",
+        event_type,
+        position,
+    )
+    return [record_from_row(r) for r in rows]
+
+
+async def about_until(conn: Reader, subject_id: UUID, position: int) -> list[RecordedEvent]:
+    """The events about a person (or in their own stream) at or before a position, in log order."""
+    rows = await conn.fetch(
+        f"SELECT {EVENT_COLUMNS} FROM events"
+        " WHERE (subject_id = $1 OR stream_id = $1) AND position <= $2 ORDER BY position",
+        subject_id,
+        position,
+    )
+    return [record_from_row(r) for r in rows]
+
+
+async def at_positions(conn: Reader, positions: Sequence[int]) -> list[RecordedEvent]:
+    """The events at these positions (those the log has), in no particular order."""
+    rows = await conn.fetch(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE position = ANY($1::bigint[])", list(positions)
+    )
+    return [record_from_row(r) for r in rows]
+
+
+async def about_as_of(
+    conn: Reader, subject_id: UUID, *, until: datetime | None, position: int | None
+) -> list[RecordedEvent]:
+    """The events about a person (or in their stream) recorded by `until` and at or before
+    `position` (each bound optional), in log order."""
+    rows = await conn.fetch(_ABOUT_AS_OF + _BOUNDED, subject_id, until, position)
+    return [record_from_row(r) for r in rows]
+
+
+async def streams_as_of(
+    conn: Reader, stream_ids: list[UUID], *, until: datetime | None, position: int | None
+) -> list[RecordedEvent]:
+    """The events of these streams within the same optional bounds, in log order."""
+    rows = await conn.fetch(_STREAMS_AS_OF + _BOUNDED, stream_ids, until, position)
+    return [record_from_row(r) for r in rows]
+
+
+async def chain_hashes(conn: Reader, after: int, upto: int) -> list[bytes]:
+    """The chain hashes of the events at positions (after, upto], in log order."""
+    rows = await conn.fetch(
+        "SELECT hash FROM events WHERE position > $1 AND position <= $2 ORDER BY position",
+        after,
+        upto,
+    )
+    return [bytes(r["hash"]) for r in rows]
+
+
+async def chain_hashes_at(conn: Reader, positions: list[int]) -> dict[int, bytes]:
+    """The chain hashes of the events at these positions, by position."""
+    rows = await conn.fetch(
+        "SELECT position, hash FROM events WHERE position = ANY($1::bigint[])", positions
+    )
+    return {r["position"]: bytes(r["hash"]) for r in rows}

@@ -12,10 +12,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from service.log import reads
 from service.log.records import AppendResult, IdempotencyKey, RecordedEvent
 from service.log.snapshots import SnapshotStore
-from service.log.store import EventStore, record_from_row
-from service.log.store_sql import LOAD_SQL
+from service.log.store import EventStore
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -98,24 +98,13 @@ class StreamLoader:
         self, stream_ids: Sequence[UUID], key: IdempotencyKey | None
     ) -> tuple[dict[UUID, _Stream], AppendResult | None]:
         """Streams (every id asked has an entry) and the key's first outcome, one round trip."""
-        rows = await self.store.pool.fetch(
-            LOAD_SQL,
-            list(dict.fromkeys(stream_ids)),
-            key.scope if key else None,
-            key.key if key else None,
-            self.snapshots is not None,
+        found = await reads.for_command(
+            self.store.pool, stream_ids, key, self.snapshots is not None
         )
         streams = {stream_id: _Stream() for stream_id in stream_ids}
-        replayed: AppendResult | None = None
-        events: list[RecordedEvent] = []
-        for row in rows:
-            if row["part"] == 0:
-                replayed = AppendResult(row["position"], row["metadata"], replayed=True)
-            elif row["part"] == 1:
-                snapshot = (row["stream_version"], row["topic"], bytes(row["payload"]))
-                streams[row["stream_id"]].snapshot = snapshot
-            else:
-                events.append(record_from_row(row))
+        for stream_id, snapshot in found.snapshots.items():
+            streams[stream_id].snapshot = snapshot
+        replayed, events = found.replayed, found.events
         for recorded in await self.store.prefetch(events):
             streams[recorded.stream_id].events.append(recorded)
         return streams, replayed

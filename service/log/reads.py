@@ -17,8 +17,8 @@ from uuid import UUID
 import asyncpg
 
 from service.db.pg import Connection
-from service.log.records import RecordedEvent
-from service.log.store_sql import EVENT_COLUMNS, record_from_row
+from service.log.records import AppendResult, IdempotencyKey, RecordedEvent
+from service.log.store_sql import EVENT_COLUMNS, LOAD_SQL, record_from_row
 
 # A pool or one of its connections (or a plain one): every read runs on any of them.
 Reader = asyncpg.Pool | Connection
@@ -145,3 +145,39 @@ async def chain_hashes_at(conn: Reader, positions: list[int]) -> dict[int, bytes
         "SELECT position, hash FROM events WHERE position = ANY($1::bigint[])", positions
     )
     return {r["position"]: bytes(r["hash"]) for r in rows}
+
+
+@dataclass
+class CommandReads:
+    """What a command reads before it decides: its key's first outcome, snapshots, events."""
+
+    replayed: AppendResult | None
+    snapshots: dict[UUID, tuple[int, str, bytes]]
+    events: list[RecordedEvent]
+
+
+async def for_command(
+    conn: Reader, stream_ids: Sequence[UUID], key: IdempotencyKey | None, snapshots: bool
+) -> CommandReads:
+    """The streams' snapshots (with `snapshots`) and their events after them, and the key's
+    first outcome, in one round trip; events come back undecoded."""
+    rows = await conn.fetch(
+        LOAD_SQL,
+        list(dict.fromkeys(stream_ids)),
+        key.scope if key else None,
+        key.key if key else None,
+        snapshots,
+    )
+    found = CommandReads(None, {}, [])
+    for row in rows:
+        if row["part"] == 0:
+            found.replayed = AppendResult(row["position"], row["metadata"], replayed=True)
+        elif row["part"] == 1:
+            found.snapshots[row["stream_id"]] = (
+                row["stream_version"],
+                row["topic"],
+                bytes(row["payload"]),
+            )
+        else:
+            found.events.append(record_from_row(row))
+    return found

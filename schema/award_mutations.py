@@ -14,15 +14,15 @@ from domain.errors import InvalidValue
 from domain.rating import Predicate
 from domain.rule_set import AwardKind, Criterion, CriterionKind, RuleSetSpec, rule_set_stream_id
 from projections import awards as views
-from schema.award_enums import (
+from schema.awards import AwardDecisionType, RuleSetType
+from schema.context import Info
+from schema.descriptions import IDEMPOTENCY_KEY, NIP
+from schema.enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     CriterionKindEnum,
     PenaltyLevelEnum,
 )
-from schema.awards import AwardDecisionType, RuleSetType
-from schema.context import Info
-from schema.descriptions import IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError, error_result
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.performance import PredicateEnum

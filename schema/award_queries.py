@@ -9,11 +9,11 @@ import strawberry
 from graphql import GraphQLError
 
 from projections import awards as views
-from schema.award_enums import AwardKindEnum
 from schema.awards import AwardDecisionType, RuleSetRef, RuleSetType
 from schema.context import STAFF_AND_PARTNERS, Info, page_size
 from schema.cursors import encode_cursor, position_cursor
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NODE, PAGE_INFO
+from schema.enums import AwardKindEnum
 from schema.organisation import PageInfo
 from service.handlers.awards import Reevaluation
 

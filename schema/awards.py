@@ -13,13 +13,13 @@ from domain.award_criteria import CriterionResult
 from domain.rule_set import AwardKind, CriterionKind
 from projections import awards as views
 from projections.directory import EmployeeView
-from schema.award_enums import (
+from schema.context import Info
+from schema.enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     AwardStatusEnum,
     CriterionKindEnum,
 )
-from schema.context import Info
 from schema.node import Node
 from schema.performance import PredicateEnum, loader
 from service.audit import reader as audit

@@ -17,26 +17,14 @@ from projections import dialogues as reads
 from projections.dialogues import DialogueKey, DialogueView
 from projections.directory import EmployeeView
 from schema.context import Info
-from schema.described_enum import described_enum
 from schema.descriptions import IDEMPOTENCY_KEY, INPUT, NIP, PERIOD, RESULT, YEAR
+from schema.enums import DialogueKindEnum, PeriodEnum
 from schema.errors import MutationError
 from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.node import Node
-from schema.performance_enums import PeriodEnum
 from service.handlers.dialogues import RecordDialogue
-
-DialogueKindEnum = described_enum(
-    DialogueKind,
-    "The kind of a performance dialogue (bimbingan / pendampingan kinerja).",
-    {
-        "FEEDBACK": "Umpan balik: the supervisor's continuous feedback on the work.",
-        "COACHING": "Coaching: helping the employee find their own way to a better result.",
-        "MENTORING": "Mentoring: passing on the supervisor's experience and knowledge.",
-        "COUNSELLING": "Konseling: addressing a problem that holds the employee's work back.",
-    },
-)
 
 
 @strawberry.type(

@@ -26,13 +26,12 @@ from schema.descriptions import (
     YEAR,
 )
 from schema.dialogues import EmployeeDialogueFields
+from schema.enums import EmploymentTypeEnum, PositionKindEnum
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.node import Node, unit_global_id
 from schema.organisation_inputs import (
     AssignSupervisorInput,
-    EmploymentTypeEnum,
-    PositionKindEnum,
     RegisterEmployeeInput,
     RegisterUnitInput,
     TransferEmployeeInput,

@@ -4,7 +4,7 @@ Unit fields that show them next to the unit's performance (composed in schema/or
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -23,18 +23,7 @@ from projections.service_outcome_reads import (
     standards,
 )
 from schema.context import STAFF_AND_PARTNERS, Info
-from schema.described_enum import described_enum
-
-IkmGradeEnum: Any = described_enum(
-    IkmGrade,
-    "The service quality grade (mutu pelayanan) of a rounded IKM, PermenPAN-RB 14/2017.",
-    {
-        "A": "IKM 88.31-100.00: Sangat Baik (very good).",
-        "B": "IKM 76.61-88.30: Baik (good).",
-        "C": "IKM 65.00-76.60: Kurang Baik (fair).",
-        "D": "IKM 25.00-64.99: Tidak Baik (poor).",
-    },
-)
+from schema.enums import IkmGradeEnum
 
 
 def checked_year(year: int) -> int:

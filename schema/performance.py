@@ -20,10 +20,7 @@ from projections.performance_reads import EvaluationStep, EvaluationView
 from projections.sql import Reader
 from schema.context import STAFF_AND_PARTNERS, Info, subject_of
 from schema.descriptions import ACTOR_ROLE, PERIOD, POSITION, RECORDED_AT, YEAR
-from schema.loaders import Loads, loader
-from schema.node import Node
-from schema.performance_detail import EvaluationDetailFields
-from schema.performance_enums import (
+from schema.enums import (
     CoreValueEnum,
     EvaluationStatusEnum,
     OrganizationPredicateEnum,
@@ -32,6 +29,9 @@ from schema.performance_enums import (
     PredicateEnum,
     RatingEnum,
 )
+from schema.loaders import Loads, loader
+from schema.node import Node
+from schema.performance_detail import EvaluationDetailFields
 
 if TYPE_CHECKING:
     from schema.organisation import EmployeeType

@@ -16,10 +16,10 @@ from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView,
 from schema.context import Info, page_size
 from schema.cursors import encode_cursor, text_cursor
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NIP, NODE, PAGE_INFO
+from schema.enums import TrainingKindEnum
 from schema.free_text import sees_outsider_names
 from schema.node import Node
 from schema.organisation import EmployeeType, PageInfo
-from schema.training_enums import TrainingKindEnum
 
 _ID = "Id of the programme (stable: derived from its code)."
 

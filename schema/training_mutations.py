@@ -13,10 +13,10 @@ from domain.training_completion import CompletionEntry
 from projections import catalogue, jp_ledger
 from schema.context import Info
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP
+from schema.enums import TrainingKindEnum
 from schema.errors import MutationError
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.training import TrainingCompletionType, TrainingEnrolmentType, TrainingProgramType
-from schema.training_enums import TrainingKindEnum
 from service.handlers.training import PublishProgram, RecordCompletion
 
 _RESULT = "The success, or one of the shared errors: switch on `__typename`."

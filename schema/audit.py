@@ -12,9 +12,8 @@ from strawberry.scalars import JSON
 
 from domain.personal_data import Kind
 from schema.context import Info, page_size, subject_of
-from schema.cursors import encode_cursor, position_cursor
 from schema.descriptions import AFTER, POSITION, RECORDED_AT
-from schema.organisation import PageInfo
+from schema.pagination import PageInfo, encode_cursor, position_cursor
 from service.audit import reader as audit
 from service.auth.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
 from service.auth.tokens import Role

@@ -14,7 +14,7 @@ from domain.errors import InvalidValue
 from domain.rating import Predicate
 from domain.rule_set import AwardKind, Criterion, CriterionKind, RuleSetSpec, rule_set_stream_id
 from projections import awards as views
-from schema.awards import AwardDecisionType, RuleSetType
+from schema.awards import RuleSetType
 from schema.context import Info
 from schema.descriptions import IDEMPOTENCY_KEY, NIP
 from schema.enums import (
@@ -22,10 +22,11 @@ from schema.enums import (
     AwardOutcomeEnum,
     CriterionKindEnum,
     PenaltyLevelEnum,
+    PredicateEnum,
 )
 from schema.errors import MutationError, error_result
+from schema.links import AwardDecisionType
 from schema.mutations import Committed, MutationSuccess, run_command
-from schema.performance import PredicateEnum
 
 
 @strawberry.input(description="One criterion of a new rule set: its kind and only its parameters.")

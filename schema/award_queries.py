@@ -9,12 +9,12 @@ import strawberry
 from graphql import GraphQLError
 
 from projections import awards as views
-from schema.awards import AwardDecisionType, RuleSetRef, RuleSetType
+from schema.awards import RuleSetRef, RuleSetType
 from schema.context import STAFF_AND_PARTNERS, Info, page_size
-from schema.cursors import encode_cursor, position_cursor
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NODE, PAGE_INFO
 from schema.enums import AwardKindEnum
-from schema.organisation import PageInfo
+from schema.links import AwardDecisionType
+from schema.pagination import PageInfo, encode_cursor, position_cursor
 from service.handlers.awards import Reevaluation
 
 SUPPRESSED = "<5"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -13,22 +13,20 @@ from domain.award_criteria import CriterionResult
 from domain.rule_set import AwardKind, CriterionKind
 from projections import awards as views
 from projections.directory import EmployeeView
+from schema.audit import AuditEvent, people_of
 from schema.context import Info
 from schema.enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     AwardStatusEnum,
     CriterionKindEnum,
+    PredicateEnum,
 )
+from schema.loaders import loader
 from schema.node import Node
-from schema.performance import PredicateEnum, loader
 from service.audit import reader as audit
 from service.handlers.award_facts import events_at
 from service.log.records import RecordedEvent
-
-if TYPE_CHECKING:
-    from schema.audit import AuditEvent
-    from schema.organisation import EmployeeType
 
 
 @strawberry.type(name="Criterion", description="A criterion of a rule set with its parameters.")
@@ -98,11 +96,7 @@ class CriterionResultType:
     met: bool = strawberry.field(description="Whether the actual value satisfies it.")
 
     @strawberry.field(description="The events that produced the actual value.")
-    async def evidence(
-        self, info: Info
-    ) -> list[Annotated[AuditEvent, strawberry.lazy("schema.audit")]]:
-        from schema.audit import AuditEvent, people_of
-
+    async def evidence(self, info: Info) -> list[AuditEvent]:
         found = [await _event(info, e.position) for e in self.result.evidence]
         events = [e for e in found if e is not None]
         people = await people_of(info, events)
@@ -133,8 +127,10 @@ def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
     ]
 
 
-@strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")
-class AwardDecisionType(Node):
+@strawberry.type(name="AwardDecisionFields")
+class AwardDecisionFields(Node):
+    """The fields of AwardDecision before its nominee (composed in schema/links.py)."""
+
     view: strawberry.Private[views.AwardView]
 
     @strawberry.field(description="Id of the award case (the nomination's stream).")
@@ -190,14 +186,12 @@ class AwardDecisionType(Node):
             id=strawberry.ID(str(v.rule_set_id)), version=v.rule_set_version, hash=v.rule_set_hash
         )
 
-    @strawberry.field(description="The nominee (names and NIPs only for those who may see them).")
-    async def nominee(
-        self, info: Info
-    ) -> Annotated[EmployeeType, strawberry.lazy("schema.organisation")] | None:
-        from schema.organisation import EmployeeType
 
-        view = await _nominee(info, self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+@strawberry.type(name="AwardDecisionGrounds")
+class AwardDecisionGrounds:
+    """The fields of AwardDecision after its nominee: who decided, why, against what."""
+
+    view: strawberry.Private[views.AwardView]
 
     @strawberry.field(
         description="Who decided (NIP or client id); masked without the right to names."
@@ -206,7 +200,7 @@ class AwardDecisionType(Node):
         event = await self._decision_event(info)
         if event is None:
             return None
-        if not info.context.sees_names_of(await _nominee(info, self.view.employee_id)):
+        if not info.context.sees_names_of(await nominee_of(info, self.view.employee_id)):
             return audit.MASK
         return audit.actor_of(info.context.services.store.codec, event.metadata)
 
@@ -220,7 +214,7 @@ class AwardDecisionType(Node):
         payload = audit.payload_json(info.context.services.store.codec, event)
         justification = payload.get("justification")
         text = str(justification) if justification is not None else None
-        nominee = await _nominee(info, self.view.employee_id)
+        nominee = await nominee_of(info, self.view.employee_id)
         return info.context.reveal(text, event.event_type, "justification", nominee)
 
     @strawberry.field(description="Every criterion as evaluated; empty until decided.")
@@ -233,7 +227,8 @@ class AwardDecisionType(Node):
         return await _event(info, self.view.decided_position)
 
 
-async def _nominee(info: Info, employee_id: UUID) -> EmployeeView | None:
+async def nominee_of(info: Info, employee_id: UUID) -> EmployeeView | None:
+    """The nominee as the views know them now (batched)."""
     found: EmployeeView | None = await info.context.loaders["employee"].load(employee_id)
     return found
 
@@ -249,16 +244,9 @@ class AdvancedTrainingOpportunityType:
 
 @strawberry.type(name="EmployeeAwards", description="The award fields of an employee.")
 class EmployeeAwardFields:
-    """The award fields of Employee (composed into it in schema/organisation.py)."""
+    """The award fields of Employee after `awards` (composed into it in schema/links.py)."""
 
     view: strawberry.Private[EmployeeView]
-
-    @strawberry.field(
-        description="The employee's award cases (nominated, decided, revoked), oldest first."
-    )
-    async def awards(self, info: Info) -> list[AwardDecisionType]:
-        found = await _awards_of(info, self.view.id, self)
-        return [AwardDecisionType(view=v) for v in found]
 
     @strawberry.field(
         description="The first granted PRIORITAS_PENGEMBANGAN_KOMPETENSI; null if none."
@@ -268,7 +256,7 @@ class EmployeeAwardFields:
     ) -> AdvancedTrainingOpportunityType | None:
         granted = [
             v
-            for v in await _awards_of(info, self.view.id, self)
+            for v in await awards_of(info, self.view.id, self)
             if v.kind == AwardKind.PRIORITAS_PENGEMBANGAN_KOMPETENSI
             and v.status == AwardStatus.GRANTED
             and v.decided_at is not None
@@ -282,7 +270,8 @@ class EmployeeAwardFields:
         )
 
 
-async def _awards_of(info: Info, employee_id: UUID, owner: object = None) -> list[views.AwardView]:
+async def awards_of(info: Info, employee_id: UUID, owner: object = None) -> list[views.AwardView]:
+    """The employee's award cases, oldest first (as of `owner`'s replay, if any)."""
     db = info.context.db_for(owner)
 
     async def load(ids: list[UUID]) -> list[list[views.AwardView]]:

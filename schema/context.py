@@ -17,9 +17,9 @@ from projections import directory
 from projections.directory import EmployeeView, UnitView
 from projections.sql import Reader
 
-# Cursors are read and written in schema.cursors; the names stay importable from here.
-from schema.cursors import decode_cursor as decode_cursor
-from schema.cursors import encode_cursor as encode_cursor
+# Cursors are read and written in schema.pagination; the names stay importable from here.
+from schema.pagination import decode_cursor as decode_cursor
+from schema.pagination import encode_cursor as encode_cursor
 from service.auth.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
 from service.auth.tokens import Principal, Role
 from service.handlers.envelope import CommandContext

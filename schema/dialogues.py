@@ -24,6 +24,7 @@ from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
 from schema.mutations import Committed, MutationSuccess, run_command
 from schema.node import Node
+from schema.training_ledger import check_year
 from service.handlers.dialogues import RecordDialogue
 
 
@@ -80,8 +81,6 @@ async def dialogues_of(
     info: Info, subject: EmployeeView, year: int, owner: object = None
 ) -> list[PerformanceDialogueType]:
     """The employee's dialogues of a year (as of `owner`'s replay, if any)."""
-    from schema.training import check_year
-
     db = info.context.db_for(owner)
 
     async def load(keys: list[DialogueKey]) -> list[list[DialogueView]]:
@@ -94,7 +93,7 @@ async def dialogues_of(
 
 @strawberry.type(name="EmployeeDialogues")
 class EmployeeDialogueFields:
-    """The dialogue field of Employee (composed into it in schema/organisation.py)."""
+    """The dialogue field of Employee (composed into it in schema/links.py)."""
 
     view: strawberry.Private[EmployeeView]
 

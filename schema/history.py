@@ -11,7 +11,7 @@ from projections import directory
 from projections.directory import EmployeeView
 from schema.context import Info
 from schema.descriptions import NIP
-from schema.organisation import EmployeeType
+from schema.links import EmployeeType
 from service.auth.policy import HISTORY_READERS
 from service.views.history import AsOfReader, replay_subject
 

@@ -1,5 +1,5 @@
 """Public-service outcomes: the types of standards, deliveries, surveys and complaints, and the
-Unit fields that show them next to the unit's performance (composed in schema/organisation.py)."""
+Unit fields that show them next to the unit's performance (composed in schema/links.py)."""
 
 from __future__ import annotations
 

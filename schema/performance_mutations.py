@@ -13,9 +13,8 @@ from projections import performance_reads as reads
 from schema.context import Info
 from schema.descriptions import INPUT
 from schema.errors import MutationError
+from schema.links import EmployeeType, EvaluationType, UnitType
 from schema.mutations import Committed, run_command
-from schema.organisation import EmployeeType, UnitType
-from schema.performance import EvaluationType
 from schema.performance_inputs import (
     AgreePerformancePlanInput,
     CloseCycleInput,

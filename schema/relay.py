@@ -18,14 +18,13 @@ from graphql import GraphQLError
 
 from projections import awards, catalogue, directory, jp_ledger
 from projections import dialogues as dialogue_reads
-from schema.awards import AwardDecisionType
 from schema.context import STAFF_AND_PARTNERS, Info
-from schema.cursors import MAX_CURSOR_LENGTH, text_cursor
 from schema.dialogues import PerformanceDialogueType
+from schema.links import AwardDecisionType, EmployeeType, TrainingCompletionType, UnitType
 from schema.node import UNIT_KIND, Node
-from schema.organisation import EmployeeType, UnitType
-from schema.performance import readable_evaluation
-from schema.training import TrainingCompletionType, TrainingProgramType
+from schema.pagination import MAX_CURSOR_LENGTH, text_cursor
+from schema.performance_queries import readable_evaluation
+from schema.training import TrainingProgramType
 
 MAX_NODES = 100
 

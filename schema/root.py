@@ -13,10 +13,11 @@ from schema.award_mutations import AwardMutation
 from schema.award_queries import AwardQuery
 from schema.dialogues import DialogueMutation
 from schema.history import HistoryQuery
-from schema.organisation import OrganisationMutation, OrganisationQuery
+from schema.organisation import OrganisationQuery
+from schema.organisation_mutations import OrganisationMutation
 from schema.outcome_mutations import OutcomeMutation
-from schema.performance import PerformanceQuery
 from schema.performance_mutations import PerformanceMutation
+from schema.performance_queries import PerformanceQuery
 from schema.privacy import PrivacyMutation
 from schema.programme_impact import ProgrammeImpactQuery
 from schema.relay import RelayQuery

@@ -9,17 +9,16 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.training import TrainingKind
-from projections import catalogue, directory, jp_ledger
+from projections import catalogue, directory
 from projections.catalogue import ProgramView
-from projections.directory import EmployeeView
-from projections.jp_ledger import CompletionView, JpComplianceView, JpEntryView, JpLedgerView
+from projections.jp_ledger import CompletionView
 from schema.context import Info, page_size
-from schema.cursors import encode_cursor, text_cursor
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NIP, NODE, PAGE_INFO
 from schema.enums import TrainingKindEnum
 from schema.free_text import sees_outsider_names
 from schema.node import Node
-from schema.organisation import EmployeeType, PageInfo
+from schema.pagination import PageInfo, connection_page, encode_cursor, text_cursor
+from schema.training_ledger import JpLedgerType, ledger_of
 
 _ID = "Id of the programme (stable: derived from its code)."
 
@@ -120,79 +119,10 @@ class TrainingProgramConnection:
     page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
-@strawberry.type(name="JpLedgerEntry", description="One completion of a ledger year.")
-class JpLedgerEntryType:
-    completion_id: strawberry.ID = strawberry.field(description="Id of the completion.")
-    program_id: strawberry.ID = strawberry.field(description=_ID)
-    program_code: str = strawberry.field(description="Catalogue code of the programme.")
-    jp: int = strawberry.field(description="JP (jam pelajaran, lesson hours) it earned.")
-    completed_on: date = strawberry.field(description="Day completed, within the ledger year.")
-    certificate_number: str = strawberry.field(description="Certificate number (unique).")
-    revoked: bool = strawberry.field(description="Revoked: listed, but not counted.")
+@strawberry.type(name="TrainingCompletionFields")
+class TrainingCompletionFields(Node):
+    """The fields of TrainingCompletion before its employee (composed in schema/links.py)."""
 
-    @classmethod
-    def of(cls, e: JpEntryView) -> JpLedgerEntryType:
-        return cls(
-            completion_id=strawberry.ID(str(e.completion_id)),
-            program_id=strawberry.ID(str(e.program_id)),
-            program_code=e.program_code,
-            jp=e.jp,
-            completed_on=e.completed_on,
-            certificate_number=e.certificate_number,
-            revoked=e.revoked,
-        )
-
-
-@strawberry.type(name="JpLedger", description="An employee's JP in one year against the rules.")
-class JpLedgerType:
-    year: int = strawberry.field(description="The ledger year (calendar year).")
-    earned: int = strawberry.field(description="JP of the completions that count.")
-    required: int = strawberry.field(description="The yearly minimum (PNS); 0 without one.")
-    cap: int | None = strawberry.field(description="The yearly maximum (PPPK), if any.")
-    remaining: int = strawberry.field(description="JP still needed to meet the minimum.")
-    compliant: bool = strawberry.field(description="The yearly minimum is met.")
-    above_cap: bool = strawberry.field(description="More JP than the cap: flagged, not refused.")
-    rule_version: int = strawberry.field(description="Version of the JP rule set applied.")
-    entries: list[JpLedgerEntryType] = strawberry.field(description="The year's completions.")
-
-    @classmethod
-    def of(cls, v: JpLedgerView) -> JpLedgerType:
-        return cls(
-            year=v.year,
-            earned=v.earned,
-            required=v.required,
-            cap=v.cap,
-            remaining=v.remaining,
-            compliant=v.compliant,
-            above_cap=v.above_cap,
-            rule_version=v.rule_version,
-            entries=[JpLedgerEntryType.of(e) for e in v.entries],
-        )
-
-
-@strawberry.type(name="JpCompliance", description="A unit's JP compliance in one year.")
-class JpComplianceType:
-    unit_code: str = strawberry.field(description="The unit counted.")
-    year: int = strawberry.field(description="The ledger year counted.")
-    employees: int = strawberry.field(description="Current employees with a yearly minimum.")
-    compliant: int = strawberry.field(description="Of them, those who met it.")
-    above_cap: int = strawberry.field(description="Employees above their cap (flagged).")
-    rate: float | None = strawberry.field(description="compliant / employees (0..1).")
-
-    @classmethod
-    def of(cls, v: JpComplianceView) -> JpComplianceType:
-        return cls(
-            unit_code=v.unit_code,
-            year=v.year,
-            employees=v.employees,
-            compliant=v.compliant,
-            above_cap=v.above_cap,
-            rate=v.rate,
-        )
-
-
-@strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
-class TrainingCompletionType(Node):
     view: strawberry.Private[CompletionView]
 
     @strawberry.field(description="Id of the completion (decided by its certificate number).")
@@ -204,10 +134,12 @@ class TrainingCompletionType(Node):
         found = await catalogue.program_by_id(info.context.services.pool, self.view.program_id)
         return TrainingProgramType(view=found) if found else None
 
-    @strawberry.field(description="Who completed it (names and NIPs as your role may read them).")
-    async def employee(self, info: Info) -> EmployeeType | None:
-        view = await info.context.loaders["employee"].load(self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+
+@strawberry.type(name="TrainingCompletionRecord")
+class TrainingCompletionRecord:
+    """The fields of TrainingCompletion after its employee: what the certificate says."""
+
+    view: strawberry.Private[CompletionView]
 
     @strawberry.field(description="JP (lesson hours) earned: given, or the programme's.")
     def jp(self) -> int:
@@ -245,31 +177,6 @@ class TrainingEnrolmentType:
     )
 
 
-def check_year(year: int) -> int:
-    """A ledger year within reason, or a BAD_USER_INPUT error."""
-    if not 1990 <= year <= 2100:
-        raise GraphQLError(
-            "year must be between 1990 and 2100", extensions={"code": "BAD_USER_INPUT"}
-        )
-    return year
-
-
-async def ledger_of(
-    info: Info, view: EmployeeView, year: int, owner: object = None
-) -> JpLedgerType:
-    """The JP ledger of an employee the caller may read (as of `owner`'s replay, if any)."""
-    found = await jp_ledger.ledger(
-        info.context.db_for(owner), view.id, check_year(year), view.employment_type
-    )
-    return JpLedgerType.of(found)
-
-
-async def unit_compliance(info: Info, unit_code: str, year: int) -> JpComplianceType:
-    """The unit's JP compliance of the year."""
-    found = await jp_ledger.unit_compliance(info.context.services.pool, unit_code, check_year(year))
-    return JpComplianceType.of(found)
-
-
 @strawberry.type
 class TrainingQuery:
     @strawberry.field(
@@ -293,30 +200,13 @@ class TrainingQuery:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> TrainingProgramConnection:
         info.context.reader()
-        size = page_size(first)
-        views = await catalogue.programs_page(
-            info.context.services.pool,
-            after_code=text_cursor("program", after),
-            limit=size + 1,
-            where=catalogue.CatalogueFilter(
-                sector=sector,
-                competency_area=competency_area,
-                kind=TrainingKind(kind.value).value if kind is not None else None,
-                advanced=advanced,
-            ),
+        where = catalogue.CatalogueFilter(
+            sector=sector,
+            competency_area=competency_area,
+            kind=TrainingKind(kind.value).value if kind is not None else None,
+            advanced=advanced,
         )
-        edges = [
-            TrainingProgramEdge(
-                cursor=encode_cursor("program", v.code), node=TrainingProgramType(view=v)
-            )
-            for v in views[:size]
-        ]
-        return TrainingProgramConnection(
-            edges=edges,
-            page_info=PageInfo.of(
-                [e.cursor for e in edges], has_next=len(views) > size, has_previous=bool(after)
-            ),
-        )
+        return await _catalogue_page(info, where, page_size(first), after)
 
     @strawberry.field(description="An employee's JP ledger of a year (staff, or the employee).")
     async def jp_ledger(
@@ -333,3 +223,23 @@ class TrainingQuery:
                 extensions={"code": "NOT_FOUND"},
             )
         return await ledger_of(info, view, year)
+
+
+async def _catalogue_page(
+    info: Info, where: catalogue.CatalogueFilter, size: int, after: str | None
+) -> TrainingProgramConnection:
+    views = await catalogue.programs_page(
+        info.context.services.pool,
+        after_code=text_cursor("program", after),
+        limit=size + 1,
+        where=where,
+    )
+    edges, page_info = connection_page(
+        views,
+        size,
+        lambda v: TrainingProgramEdge(
+            cursor=encode_cursor("program", v.code), node=TrainingProgramType(view=v)
+        ),
+        after=bool(after),
+    )
+    return TrainingProgramConnection(edges=edges, page_info=page_info)

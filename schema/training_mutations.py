@@ -15,8 +15,9 @@ from schema.context import Info
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP
 from schema.enums import TrainingKindEnum
 from schema.errors import MutationError
+from schema.links import TrainingCompletionType
 from schema.mutations import Committed, MutationSuccess, run_command
-from schema.training import TrainingCompletionType, TrainingEnrolmentType, TrainingProgramType
+from schema.training import TrainingEnrolmentType, TrainingProgramType
 from service.handlers.training import PublishProgram, RecordCompletion
 
 _RESULT = "The success, or one of the shared errors: switch on `__typename`."

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from domain.personal_data import Kind
 from schema.context import Info, page_size, subject_of
 from schema.descriptions import AFTER, POSITION, RECORDED_AT
-from schema.pagination import PageInfo, encode_cursor, position_cursor
+from schema.pagination import PageInfo, connection_page, encode_cursor, position_cursor
 from service.audit import reader as audit
 from service.auth.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
 from service.auth.tokens import Role
@@ -93,35 +93,43 @@ class AuditEventConnection:
     page_info: PageInfo = strawberry.field(description="Whether more follow, where to go on.")
 
 
+_Nip = Annotated[str | None, strawberry.argument(description="Only events about this employee.")]
+_StreamId = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only events of this stream.")
+]
+_Actor = Annotated[
+    str | None, strawberry.argument(description="Only events by this actor (an NIP).")
+]
+_EventType = Annotated[
+    str | None, strawberry.argument(description="Only this type, e.g. EvaluationFinalised.")
+]
+_From = Annotated[
+    datetime | None,
+    strawberry.argument(name="from", description="Recorded at or after (ISO 8601)."),
+]
+_To = Annotated[
+    datetime | None, strawberry.argument(description="Recorded at or before (ISO 8601).")
+]
+_First = Annotated[
+    int | None, strawberry.argument(description="Page size: at most 100 (default 50).")
+]
+_After = Annotated[str | None, strawberry.argument(description=AFTER)]
+
+
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description="Events in log order, filtered; payloads masked by role.")
     async def audit_trail(
         self,
         info: Info,
-        nip: Annotated[
-            str | None, strawberry.argument(description="Only events about this employee.")
-        ] = None,
-        stream_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only events of this stream.")
-        ] = None,
-        actor: Annotated[
-            str | None, strawberry.argument(description="Only events by this actor (an NIP).")
-        ] = None,
-        event_type: Annotated[
-            str | None, strawberry.argument(description="Only this type, e.g. EvaluationFinalised.")
-        ] = None,
-        from_: Annotated[
-            datetime | None,
-            strawberry.argument(name="from", description="Recorded at or after (ISO 8601)."),
-        ] = None,
-        to: Annotated[
-            datetime | None, strawberry.argument(description="Recorded at or before (ISO 8601).")
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size: at most 100 (default 50).")
-        ] = 50,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        nip: _Nip = None,
+        stream_id: _StreamId = None,
+        actor: _Actor = None,
+        event_type: _EventType = None,
+        from_: _From = None,
+        to: _To = None,
+        first: _First = 50,
+        after: _After = None,
     ) -> AuditEventConnection:
         principal = info.context.reader(*TRAIL_READERS)
         own_only = principal.has(Role.EMPLOYEE) and not principal.has(*VIEW_READERS)
@@ -140,25 +148,28 @@ class AuditQuery:
             since=from_,
             until=to,
         )
-        services = info.context.services
-        events = await audit.trail(
-            services.pool, services.store.codec, where, after=start, limit=size + 1
-        )
-        people = await people_of(info, events[:size])
-        access = info.context.access
-        edges = [
-            AuditEventEdge(
-                cursor=encode_cursor("event", str(e.position)),
-                node=AuditEvent.of(services.store.codec, e, access, people.get(e.subject_id)),
-            )
-            for e in events[:size]
-        ]
-        return AuditEventConnection(
-            edges=edges,
-            page_info=PageInfo.of(
-                [e.cursor for e in edges], has_next=len(events) > size, has_previous=start > 0
-            ),
-        )
+        return await _trail_page(info, where, size, start)
+
+
+async def _trail_page(
+    info: Info, where: audit.TrailFilter, size: int, start: int
+) -> AuditEventConnection:
+    """A page of the trail after log position `start`, each event masked for the caller."""
+    services = info.context.services
+    codec = services.store.codec
+    events = await audit.trail(services.pool, codec, where, after=start, limit=size + 1)
+    people = await people_of(info, events[:size])
+    access = info.context.access
+    edges, page_info = connection_page(
+        events,
+        size,
+        lambda e: AuditEventEdge(
+            cursor=encode_cursor("event", str(e.position)),
+            node=AuditEvent.of(codec, e, access, people.get(e.subject_id)),
+        ),
+        after=start > 0,
+    )
+    return AuditEventConnection(edges=edges, page_info=page_info)
 
 
 async def people_of(info: Info, events: list[RecordedEvent]) -> dict[UUID | None, Subject]:

@@ -10,11 +10,12 @@ from graphql import GraphQLError
 
 from projections import awards as views
 from schema.awards import RuleSetRef, RuleSetType
-from schema.context import STAFF_AND_PARTNERS, Info, page_size
+from schema.context import Info, page_size
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NODE, PAGE_INFO
 from schema.enums import AwardKindEnum
 from schema.links import AwardDecisionType
 from schema.pagination import PageInfo, encode_cursor, position_cursor
+from service.auth.policy import VIEW_READERS
 from service.handlers.awards import Reevaluation
 
 SUPPRESSED = "<5"
@@ -120,7 +121,7 @@ class AwardQuery:
     async def award_decision(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
     ) -> AwardDecisionType | None:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         view = await views.award_by_id(info.context.services.pool, _parse_id(id))
         return AwardDecisionType(view=view) if view else None
 
@@ -139,7 +140,7 @@ class AwardQuery:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> AwardDecisionConnection:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         size = page_size(first)
         found = await views.decisions_page(
             info.context.services.pool,
@@ -168,7 +169,7 @@ class AwardQuery:
     async def reevaluate_award_decision(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
     ) -> AwardReevaluation:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         services = info.context.services
         found = await services.awards.reevaluate(services.pool, _parse_id(id))
         if found is None:
@@ -187,7 +188,7 @@ class AwardQuery:
         ],
         year: Annotated[int, strawberry.argument(description="Year of the nominations counted.")],
     ) -> list[FairnessRow]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         counts = await views.fairness_counts(info.context.services.pool, str(kind.value), year)
         return [fairness_row(c) for c in counts]
 

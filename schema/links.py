@@ -27,7 +27,7 @@ from schema.awards import (
     awards_of,
     nominee_of,
 )
-from schema.context import STAFF_AND_PARTNERS, Info
+from schema.context import Info
 from schema.descriptions import YEAR
 from schema.dialogues import EmployeeDialogueFields
 from schema.enums import EmploymentTypeEnum, PositionKindEnum
@@ -43,6 +43,7 @@ from schema.performance_units import UnitPerformanceFields
 from schema.training import TrainingCompletionFields, TrainingCompletionRecord
 from schema.training_ledger import JpComplianceType, JpLedgerType, ledger_of, unit_compliance
 from schema.training_recommendations import EmployeeTrainingFields
+from service.auth.policy import VIEW_READERS
 
 
 @strawberry.type(name="Unit", description="A perangkat daerah (unit) of the city.")
@@ -67,7 +68,7 @@ class UnitType(Node, UnitPerformanceFields, UnitOutcomeFields):
     async def jp_compliance(
         self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
     ) -> JpComplianceType:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         return await unit_compliance(info, self.code, year)
 
 

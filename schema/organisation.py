@@ -12,11 +12,12 @@ from graphql import GraphQLError
 
 from projections import directory
 from projections.performance_reads import EmployeeFilter, count_employees, employees_page
-from schema.context import STAFF_AND_PARTNERS, Info, page_size
+from schema.context import Info, page_size
 from schema.descriptions import AFTER, FIRST, NIP, UNIT_CODE
 from schema.enums import PredicateEnum
 from schema.links import EmployeeType, UnitType
 from schema.pagination import PageInfo, connection_page, encode_cursor, uuid_cursor
+from service.auth.policy import VIEW_READERS
 
 
 @strawberry.type(description="One employee of a page and the cursor just after it.")
@@ -93,7 +94,7 @@ class OrganisationQuery:
             ),
         ] = None,
     ) -> EmployeeConnection:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         listed = EmployeeFilter(
             str(predicate) if predicate else None,
             _within_limit(info, unit_code.upper() if unit_code else None),

@@ -22,8 +22,9 @@ from projections.service_outcome_reads import (
     outcomes_of_year,
     standards,
 )
-from schema.context import STAFF_AND_PARTNERS, Info
+from schema.context import Info
 from schema.enums import IkmGradeEnum
+from service.auth.policy import VIEW_READERS
 
 
 def checked_year(year: int) -> int:
@@ -188,7 +189,7 @@ class UnitOutcomeFields:
         description="Every version of the unit's service standards (staff, partners)."
     )
     async def service_standards(self, info: Info) -> list[ServiceStandardType]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         found = await standards(info.context.services.pool, self.code)
         return [ServiceStandardType.of(v) for v in found]
 
@@ -201,6 +202,6 @@ class UnitOutcomeFields:
         info: Info,
         year: Annotated[int, strawberry.argument(description="Calendar year (2000-2100).")],
     ) -> list[ServicePeriodType]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         found = await outcomes_of_year(info.context.services.pool, self.code, checked_year(year))
         return [ServicePeriodType.of(p) for p in found]

@@ -9,9 +9,10 @@ import strawberry
 from domain.distribution import OrganizationPredicate
 from domain.rating import Period
 from projections import unit_view
-from schema.context import STAFF_AND_PARTNERS, Info, subject_of
+from schema.context import Info, subject_of
 from schema.descriptions import ACTOR_ROLE, PERIOD, YEAR
 from schema.enums import OrganizationPredicateEnum, PeriodEnum, PredicateEnum
+from service.auth.policy import VIEW_READERS
 
 OVERRIDE_EVENT = "UnitYearDistributionOverrideRecorded"
 
@@ -60,7 +61,7 @@ class UnitPerformanceFields:
         year: Annotated[int, strawberry.argument(description=YEAR)],
         period: Annotated[PeriodEnum, strawberry.argument(description=PERIOD)],  # type: ignore[valid-type]
     ) -> list[PredicateCount]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         counts = await unit_view.distribution(
             info.context.services.pool, self.code, year, Period(period).value
         )
@@ -73,7 +74,7 @@ class UnitPerformanceFields:
         year: Annotated[int, strawberry.argument(description=YEAR)],
         period: Annotated[PeriodEnum, strawberry.argument(description=PERIOD)],  # type: ignore[valid-type]
     ) -> float:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         final, active = await unit_view.completion(
             info.context.services.pool, self.code, year, Period(period).value
         )
@@ -83,7 +84,7 @@ class UnitPerformanceFields:
     async def performance_year(
         self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
     ) -> UnitPerformanceYear | None:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         found = await unit_view.unit_year(info.context.services.pool, self.code, year)
         if found is None:
             return None

@@ -18,13 +18,14 @@ from graphql import GraphQLError
 
 from projections import awards, catalogue, directory, jp_ledger
 from projections import dialogues as dialogue_reads
-from schema.context import STAFF_AND_PARTNERS, Info
+from schema.context import Info
 from schema.dialogues import PerformanceDialogueType
 from schema.links import AwardDecisionType, EmployeeType, TrainingCompletionType, UnitType
 from schema.node import UNIT_KIND, Node
 from schema.pagination import MAX_CURSOR_LENGTH, text_cursor
 from schema.performance_queries import readable_evaluation
 from schema.training import TrainingProgramType
+from service.auth.policy import VIEW_READERS
 
 MAX_NODES = 100
 
@@ -57,8 +58,7 @@ async def _evaluation(info: Info, stream_id: UUID) -> Node | None:
 
 
 async def _award(info: Info, stream_id: UUID) -> Node | None:
-    principal = info.context.principal
-    if principal is None or not principal.has(*STAFF_AND_PARTNERS):
+    if not info.context.access.holds(*VIEW_READERS):
         return None
     view = await awards.award_by_id(info.context.services.pool, stream_id)
     return AwardDecisionType(view=view) if view else None

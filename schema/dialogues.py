@@ -34,30 +34,32 @@ from service.handlers.dialogues import RecordDialogue
 class PerformanceDialogueType(Node):
     view: strawberry.Private[DialogueView]
     subject: strawberry.Private[EmployeeView]
+    year: int = strawberry.field(description="The cycle's calendar year it belongs to.")
+    period: PeriodEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The period it belongs to; it also shows on that evaluation."
+    )
+    held_on: date = strawberry.field(description="The date the session took place.")
+    kind: DialogueKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Feedback, coaching, mentoring or counselling."
+    )
+    recorded_at: datetime = strawberry.field(description="When it was recorded in the log (UTC).")
+
+    @classmethod
+    def of(cls, view: DialogueView, subject: EmployeeView) -> PerformanceDialogueType:
+        """The dialogue of this view, about this employee."""
+        return cls(
+            view=view,
+            subject=subject,
+            year=view.year,
+            period=Period(view.period),
+            held_on=view.held_on,
+            kind=DialogueKind(view.kind),
+            recorded_at=view.recorded_at,
+        )
 
     @strawberry.field(description="The dialogue's id (UUID).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="The cycle's calendar year it belongs to.")
-    def year(self) -> int:
-        return self.view.year
-
-    @strawberry.field(description="The period it belongs to; it also shows on that evaluation.")
-    def period(self) -> PeriodEnum:  # type: ignore[valid-type]
-        return Period(self.view.period)
-
-    @strawberry.field(description="The date the session took place.")
-    def held_on(self) -> date:
-        return self.view.held_on
-
-    @strawberry.field(description="Feedback, coaching, mentoring or counselling.")
-    def kind(self) -> DialogueKindEnum:  # type: ignore[valid-type]
-        return DialogueKind(self.view.kind)
-
-    @strawberry.field(description="When it was recorded in the log (UTC).")
-    def recorded_at(self) -> datetime:
-        return self.view.recorded_at
 
     @strawberry.field(description="Personal free text: the person, their supervisor, HR, AUDITOR.")
     async def notes(self, info: Info) -> str | None:
@@ -88,7 +90,7 @@ async def dialogues_of(
         return [found[k] for k in keys]
 
     views = await loader(info, "dialogues", load, owner).load((subject.id, check_year(year)))
-    return [PerformanceDialogueType(view=v, subject=subject) for v in views]
+    return [PerformanceDialogueType.of(v, subject) for v in views]
 
 
 @strawberry.type(name="EmployeeDialogues")
@@ -168,4 +170,4 @@ async def _recorded(info: Info, outcome: Committed) -> PerformanceDialogueType:
     view = await reads.dialogue_by_id(outcome.db, UUID(outcome.result["dialogue_id"]))
     subject = await info.context.loaders["employee"].load(UUID(outcome.result["employee_id"]))
     assert view is not None and subject is not None
-    return PerformanceDialogueType(view=view, subject=subject)
+    return PerformanceDialogueType.of(view, subject)

@@ -76,7 +76,7 @@ async def _dialogue(info: Info, stream_id: UUID) -> Node | None:
     subject = await info.context.loaders["employee"].load(view.employee_id)
     if subject is None or not info.context.may_read_employee(subject):
         return None
-    return PerformanceDialogueType(view=view, subject=subject)
+    return PerformanceDialogueType.of(view, subject)
 
 
 async def _completion(info: Info, stream_id: UUID) -> Node | None:

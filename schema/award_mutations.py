@@ -165,7 +165,7 @@ def _spec(
 async def _award(outcome: Committed) -> AwardDecisionType:
     view = await views.award_by_id(outcome.db, UUID(outcome.result["award_id"]))
     assert view is not None
-    return AwardDecisionType(view=view)
+    return AwardDecisionType.of(view)
 
 
 @strawberry.type

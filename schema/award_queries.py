@@ -123,7 +123,7 @@ class AwardQuery:
     ) -> AwardDecisionType | None:
         info.context.reader(*VIEW_READERS)
         view = await views.award_by_id(info.context.services.pool, _parse_id(id))
-        return AwardDecisionType(view=view) if view else None
+        return AwardDecisionType.of(view) if view else None
 
     @strawberry.field(
         description="Decided cases in decision order; filter by flag or unit (staff, partners)."
@@ -152,7 +152,7 @@ class AwardQuery:
         edges = [
             AwardDecisionEdge(
                 cursor=encode_cursor("decision", str(v.decided_position)),
-                node=AwardDecisionType(view=v),
+                node=AwardDecisionType.of(v),
             )
             for v in found[:size]
         ]

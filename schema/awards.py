@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 import strawberry
@@ -133,49 +133,47 @@ class AwardDecisionFields(Node):
 
     view: strawberry.Private[views.AwardView]
 
+    kind: AwardKindEnum = strawberry.field(description="The award nominated for.")
+    status: AwardStatusEnum = strawberry.field(description="Where the case stands now.")
+    outcome: AwardOutcomeEnum | None = strawberry.field(
+        description="The decision; null while only nominated."
+    )
+    eligible: bool | None = strawberry.field(
+        description="Whether every criterion was met at decision; null until decided."
+    )
+    flagged: bool = strawberry.field(
+        description="A decision against the criteria (it carries a justification)."
+    )
+    revoked: bool = strawberry.field(description="A granted award later withdrawn.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was decided (UTC); null until decided."
+    )
+    decided_position: int | None = strawberry.field(
+        description="Log position of the decision event; null until decided."
+    )
+    facts_position: int | None = strawberry.field(
+        description="Log position the facts were read at (`reevaluateAwardDecision` replays it)."
+    )
+
+    @classmethod
+    def of(cls, view: views.AwardView) -> Self:
+        """The award case of this view (an AwardDecision when called on it)."""
+        return cls(
+            view=view,
+            kind=AwardKind(view.kind),
+            status=AwardStatus(view.status),
+            outcome=AwardOutcome(view.outcome) if view.outcome else None,
+            eligible=view.eligible,
+            flagged=view.flagged,
+            revoked=view.status == AwardStatus.REVOKED,
+            decided_at=view.decided_at,
+            decided_position=view.decided_position,
+            facts_position=view.facts_position,
+        )
+
     @strawberry.field(description="Id of the award case (the nomination's stream).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="The award nominated for.")
-    def kind(self) -> AwardKindEnum:
-        return AwardKind(self.view.kind)
-
-    @strawberry.field(description="Where the case stands now.")
-    def status(self) -> AwardStatusEnum:
-        return AwardStatus(self.view.status)
-
-    @strawberry.field(description="The decision; null while only nominated.")
-    def outcome(self) -> AwardOutcomeEnum | None:
-        return AwardOutcome(self.view.outcome) if self.view.outcome else None
-
-    @strawberry.field(
-        description="Whether every criterion was met at decision; null until decided."
-    )
-    def eligible(self) -> bool | None:
-        return self.view.eligible
-
-    @strawberry.field(description="A decision against the criteria (it carries a justification).")
-    def flagged(self) -> bool:
-        return self.view.flagged
-
-    @strawberry.field(description="A granted award later withdrawn.")
-    def revoked(self) -> bool:
-        return self.view.status == AwardStatus.REVOKED
-
-    @strawberry.field(description="When it was decided (UTC); null until decided.")
-    def decided_at(self) -> datetime | None:
-        return self.view.decided_at
-
-    @strawberry.field(description="Log position of the decision event; null until decided.")
-    def decided_position(self) -> int | None:
-        return self.view.decided_position
-
-    @strawberry.field(
-        description="Log position the facts were read at (`reevaluateAwardDecision` replays it)."
-    )
-    def facts_position(self) -> int | None:
-        return self.view.facts_position
 
     @strawberry.field(description="The rule set version applied; null until decided.")
     def rule_set(self) -> RuleSetRef | None:

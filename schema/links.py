@@ -2,7 +2,8 @@
 objects that point back at an employee.
 
 Each feature module defines its own types and the fields it adds to an employee or a unit
-(`EmployeePerformanceFields`, `UnitOutcomeFields`...); none of them imports another feature.
+(`EmployeePerformanceFields`, `UnitOutcomeFields`...); a feature imports another only for a type
+that never points back (an award's evidence is audit events, an evaluation shows its dialogues).
 The fields that cross from one feature to another live here: Employee's evaluations, JP ledger
 and awards, Unit's JP compliance, and the employee of an evaluation, a completion and an award
 decision. A type is composed from its parts in the order its fields show in the SDL.
@@ -89,7 +90,7 @@ class EmployeeEvaluations:
     async def evaluations(self, info: Info) -> list[EvaluationType]:
         as_of = getattr(self, "as_of", None)
         found = await evaluations_of(info, self.view.id, self)
-        return [EvaluationType(view=v, as_of=as_of) for v in found]
+        return [EvaluationType.of(v, as_of) for v in found]
 
 
 @strawberry.type(name="EmployeeAwardCases")
@@ -103,7 +104,15 @@ class EmployeeAwardCases:
     )
     async def awards(self, info: Info) -> list[AwardDecisionType]:
         found = await awards_of(info, self.view.id, self)
-        return [AwardDecisionType(view=v) for v in found]
+        return [AwardDecisionType.of(v) for v in found]
+
+
+def _nip(root: EmployeeType, info: Info) -> str | None:
+    return root.view.nip if info.context.sees_names_of(root.view) else None
+
+
+def _name(root: EmployeeType, info: Info) -> str | None:
+    return root.view.name if info.context.sees_names_of(root.view) else None
 
 
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
@@ -121,33 +130,40 @@ class EmployeeType(
     # that moment; every field of this employee reads there instead of the live tables.
     as_of: strawberry.Private[Reader | None] = None
 
+    nip: str | None = strawberry.field(
+        resolver=_nip, description="NIP; personal data, visible to staff and `pii` partners."
+    )
+    name: str | None = strawberry.field(
+        resolver=_name, description="Name; personal data, visible to staff and `pii` partners."
+    )
+    employment_type: EmploymentTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="PNS or PPPK, as registered."
+    )
+    position_kind: PositionKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of the current position (UU 20/2023)."
+    )
+    position_title: str = strawberry.field(
+        description="The current position's title as HR recorded it."
+    )
+    version: int = strawberry.field(
+        description="Stream version: pass it as `expectedVersion` to guard a change."
+    )
+
+    @classmethod
+    def of(cls, view: EmployeeView, as_of: Reader | None = None) -> EmployeeType:
+        """The employee of this view, every field read as of `as_of` (a replay) if given."""
+        return cls(
+            view=view,
+            as_of=as_of,
+            employment_type=EmploymentType(view.employment_type),
+            position_kind=PositionKind(view.position_kind),
+            position_title=view.position_title,
+            version=view.version,
+        )
+
     @strawberry.field(description="Stream id (a keyed hash of the NIP, not reversible).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="NIP; personal data, visible to staff and `pii` partners.")
-    def nip(self, info: Info) -> str | None:
-        return self.view.nip if info.context.sees_names_of(self.view) else None
-
-    @strawberry.field(description="Name; personal data, visible to staff and `pii` partners.")
-    def name(self, info: Info) -> str | None:
-        return self.view.name if info.context.sees_names_of(self.view) else None
-
-    @strawberry.field(description="PNS or PPPK, as registered.")
-    def employment_type(self) -> EmploymentTypeEnum:  # type: ignore[valid-type]
-        return EmploymentType(self.view.employment_type)
-
-    @strawberry.field(description="The kind of the current position (UU 20/2023).")
-    def position_kind(self) -> PositionKindEnum:  # type: ignore[valid-type]
-        return PositionKind(self.view.position_kind)
-
-    @strawberry.field(description="The current position's title as HR recorded it.")
-    def position_title(self) -> str:
-        return self.view.position_title
-
-    @strawberry.field(description="Stream version: pass it as `expectedVersion` to guard a change.")
-    def version(self) -> int:
-        return self.view.version
 
     @strawberry.field(description="The unit the employee works in now; null if unknown.")
     async def unit(self, info: Info) -> UnitType | None:
@@ -178,7 +194,7 @@ class EvaluationEmployee:
     @strawberry.field(description="The evaluated employee; null if the caller may not read them.")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+        return EmployeeType.of(view) if view else None
 
 
 @strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
@@ -197,7 +213,7 @@ class CompletionEmployee:
     @strawberry.field(description="Who completed it (names and NIPs as your role may read them).")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+        return EmployeeType.of(view) if view else None
 
 
 @strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
@@ -205,6 +221,18 @@ class TrainingCompletionType(
     TrainingCompletionFields, CompletionEmployee, TrainingCompletionRecord
 ):
     view: strawberry.Private[CompletionView]
+
+    @classmethod
+    def of(cls, view: CompletionView) -> TrainingCompletionType:
+        return cls(
+            view=view,
+            jp=view.jp,
+            completed_on=view.completed_on,
+            certificate_number=view.certificate_number,
+            score=view.score,
+            revoked=view.revoked,
+            version=view.version,
+        )
 
 
 @strawberry.type(name="AwardNominee")
@@ -216,7 +244,7 @@ class AwardNominee:
     @strawberry.field(description="The nominee (names and NIPs only for those who may see them).")
     async def nominee(self, info: Info) -> EmployeeType | None:
         view = await nominee_of(info, self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+        return EmployeeType.of(view) if view else None
 
 
 @strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")

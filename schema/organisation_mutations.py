@@ -64,7 +64,7 @@ async def _employee(outcome: Committed) -> EmployeeType:
     employee_id = outcome.result["employee_id"]
     found = await directory.employees_by_ids(outcome.db, [UUID(employee_id)])
     # Its nested fields read where it was read: the committed events the views may still lack.
-    return EmployeeType(view=found[UUID(employee_id)], as_of=outcome.db)
+    return EmployeeType.of(found[UUID(employee_id)], outcome.db)
 
 
 @strawberry.type

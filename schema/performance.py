@@ -5,7 +5,7 @@ Evaluation and Employee are composed in schema/links.py (they link to each other
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 import strawberry
@@ -73,6 +73,12 @@ class EvaluationEventType:
         )
 
 
+async def _override_justification(root: EvaluationFields, info: Info) -> str | None:
+    view = await info.context.loaders["employee"].load(root.view.employee_id)
+    text = root.view.override_justification
+    return info.context.reveal(text, "EvaluationFinalised", "override_justification", view)
+
+
 @strawberry.type(name="EvaluationFields")
 class EvaluationFields(Node, EvaluationDetailFields):
     """The fields of Evaluation before its employee (composed in schema/links.py)."""
@@ -81,76 +87,71 @@ class EvaluationFields(Node, EvaluationDetailFields):
     # Set when reached from an employee of `employeeAsOf`: reads go to that replay.
     as_of: strawberry.Private[Reader | None] = None
 
+    year: int = strawberry.field(description="The cycle's calendar year.")
+    period: PeriodEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The quarter or TAHUNAN (annual) it evaluates."
+    )
+    status: EvaluationStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands: submitted, final, objected, revised or rejected."
+    )
+    predicate: PredicateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Derived from the matrix when finalised; null before."
+    )
+    previous_predicate: PredicateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The predicate an upheld objection revised."
+    )
+    suggested_results_rating: RatingEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Suggested from the per-target ratings; another needs a justification."
+    )
+    results_rating: RatingEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The rating of the work results (realisation of the SKP targets)."
+    )
+    behaviour_rating: RatingEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The overall rating of behaviour against the BerAKHLAK values."
+    )
+    development_needs: list[str] = strawberry.field(description="Competency areas to develop.")
+    distribution_rule_version: int | None = strawberry.field(
+        description="Version of the distribution rules used (annual only)."
+    )
+    flagged: bool = strawberry.field(
+        description="Finalised outside the bounds under a recorded override."
+    )
+    override_justification: str | None = strawberry.field(
+        resolver=_override_justification,
+        description="The unit's distribution override it was finalised under.",
+    )
+    finalised_on: date | None = strawberry.field(
+        description="The date (WIB) it was finalised; null while only submitted."
+    )
+    version: int = strawberry.field(description="Stream version: pass it as `expectedVersion`.")
+
+    @classmethod
+    def of(cls, view: EvaluationView, as_of: Reader | None = None) -> Self:
+        """The evaluation of this view (an Evaluation when called on it), read as of `as_of`."""
+        previous = view.previous_predicate
+        return cls(
+            view=view,
+            as_of=as_of,
+            year=view.year,
+            period=Period(view.period),
+            status=EvaluationStatus(view.status),
+            predicate=Predicate(view.predicate) if view.predicate else None,
+            previous_predicate=Predicate(previous) if previous else None,
+            suggested_results_rating=Rating(view.suggested_results_rating),
+            results_rating=Rating(view.results_rating),
+            behaviour_rating=Rating(view.behaviour_rating),
+            development_needs=list(view.development_needs),
+            distribution_rule_version=view.distribution_rule_version,
+            flagged=view.distribution_flagged,
+            finalised_on=view.finalised_on,
+            version=view.version,
+        )
+
     @strawberry.field(
         description="The evaluation's stream id (UUID); pass it to `evaluation(id:)`."
     )
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="The cycle's calendar year.")
-    def year(self) -> int:
-        return self.view.year
-
-    @strawberry.field(description="The quarter or TAHUNAN (annual) it evaluates.")
-    def period(self) -> PeriodEnum:  # type: ignore[valid-type]
-        return Period(self.view.period)
-
-    @strawberry.field(
-        description="Where it stands: submitted, final, objected, revised or rejected."
-    )
-    def status(self) -> EvaluationStatusEnum:  # type: ignore[valid-type]
-        return EvaluationStatus(self.view.status)
-
-    @strawberry.field(description="Derived from the matrix when finalised; null before.")
-    def predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
-        return Predicate(self.view.predicate) if self.view.predicate else None
-
-    @strawberry.field(description="The predicate an upheld objection revised.")
-    def previous_predicate(self) -> PredicateEnum | None:  # type: ignore[valid-type]
-        p = self.view.previous_predicate
-        return Predicate(p) if p else None
-
-    @strawberry.field(
-        description="Suggested from the per-target ratings; another needs a justification."
-    )
-    def suggested_results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
-        return Rating(self.view.suggested_results_rating)
-
-    @strawberry.field(
-        description="The rating of the work results (realisation of the SKP targets)."
-    )
-    def results_rating(self) -> RatingEnum:  # type: ignore[valid-type]
-        return Rating(self.view.results_rating)
-
-    @strawberry.field(description="The overall rating of behaviour against the BerAKHLAK values.")
-    def behaviour_rating(self) -> RatingEnum:  # type: ignore[valid-type]
-        return Rating(self.view.behaviour_rating)
-
-    @strawberry.field(description="Competency areas to develop.")
-    def development_needs(self) -> list[str]:
-        return list(self.view.development_needs)
-
-    @strawberry.field(description="Version of the distribution rules used (annual only).")
-    def distribution_rule_version(self) -> int | None:
-        return self.view.distribution_rule_version
-
-    @strawberry.field(description="Finalised outside the bounds under a recorded override.")
-    def flagged(self) -> bool:
-        return self.view.distribution_flagged
-
-    @strawberry.field(description="The unit's distribution override it was finalised under.")
-    async def override_justification(self, info: Info) -> str | None:
-        view = await info.context.loaders["employee"].load(self.view.employee_id)
-        text = self.view.override_justification
-        return info.context.reveal(text, "EvaluationFinalised", "override_justification", view)
-
-    @strawberry.field(description="The date (WIB) it was finalised; null while only submitted.")
-    def finalised_on(self) -> date | None:
-        return self.view.finalised_on
-
-    @strawberry.field(description="Stream version: pass it as `expectedVersion`.")
-    def version(self) -> int:
-        return self.view.version
 
 
 @strawberry.type(name="EvaluationHistory")

@@ -74,7 +74,7 @@ async def _evaluation(
         return outcome
     view = await reads.evaluation_by_id(outcome.db, UUID(outcome.result["id"]))
     assert view is not None
-    return success(evaluation=EvaluationType(view=view), **outcome.receipt)
+    return success(evaluation=EvaluationType.of(view), **outcome.receipt)
 
 
 async def _cycle(
@@ -259,5 +259,5 @@ class PerformanceMutation:
         if not isinstance(outcome, Committed):
             return outcome
         found = await directory.employees_by_ids(outcome.db, [UUID(outcome.result["employee_id"])])
-        employee = EmployeeType(view=next(iter(found.values())), as_of=outcome.db)
+        employee = EmployeeType.of(next(iter(found.values())), outcome.db)
         return RecordPotentialSuccess(employee=employee, **outcome.receipt)

@@ -25,7 +25,7 @@ async def readable_evaluation(info: Info, evaluation_id: str) -> EvaluationType 
     employee = await info.context.loaders["employee"].load(view.employee_id)
     if employee is None or not info.context.may_read_employee(employee):
         return None
-    return EvaluationType(view=view)
+    return EvaluationType.of(view)
 
 
 @strawberry.type

@@ -50,7 +50,7 @@ async def _employee(info: Info, stream_id: UUID) -> Node | None:
     view = await info.context.loaders["employee"].load(stream_id)
     if view is None or not info.context.may_read_employee(view):
         return None
-    return EmployeeType(view=view)
+    return EmployeeType.of(view)
 
 
 async def _evaluation(info: Info, stream_id: UUID) -> Node | None:
@@ -61,12 +61,12 @@ async def _award(info: Info, stream_id: UUID) -> Node | None:
     if not info.context.access.holds(*VIEW_READERS):
         return None
     view = await awards.award_by_id(info.context.services.pool, stream_id)
-    return AwardDecisionType(view=view) if view else None
+    return AwardDecisionType.of(view) if view else None
 
 
 async def _program(info: Info, stream_id: UUID) -> Node | None:
     view = await catalogue.program_by_id(info.context.services.pool, stream_id)
-    return TrainingProgramType(view=view) if view else None
+    return TrainingProgramType.of(view) if view else None
 
 
 async def _dialogue(info: Info, stream_id: UUID) -> Node | None:
@@ -86,7 +86,7 @@ async def _completion(info: Info, stream_id: UUID) -> Node | None:
     subject = await info.context.loaders["employee"].load(view.employee_id)
     if subject is None or not info.context.may_read_employee(subject):
         return None
-    return TrainingCompletionType(view=view)
+    return TrainingCompletionType.of(view)
 
 
 # The other kinds whose id is a stream id, in the order they are looked for (one keyed read each).

@@ -146,13 +146,13 @@ RevokeTrainingCompletionResult = Annotated[
 async def _program(outcome: Committed) -> TrainingProgramType:
     view = await catalogue.program_by_id(outcome.db, UUID(outcome.result["program_id"]))
     assert view is not None
-    return TrainingProgramType(view=view)
+    return TrainingProgramType.of(view)
 
 
 async def _completion(outcome: Committed) -> TrainingCompletionType:
     view = await jp_ledger.completion_by_id(outcome.db, UUID(outcome.result["completion_id"]))
     assert view is not None
-    return TrainingCompletionType(view=view)
+    return TrainingCompletionType.of(view)
 
 
 @strawberry.type

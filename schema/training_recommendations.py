@@ -35,7 +35,7 @@ class EmployeeTrainingFields:
         programs = await catalogue.programs_by_ids(db, [r.program_id for r in found])
         return [
             TrainingRecommendationType(
-                program=TrainingProgramType(view=programs[r.program_id]),
+                program=TrainingProgramType.of(programs[r.program_id]),
                 need=r.need,
                 reason=r.reason,
             )

@@ -1,23 +1,19 @@
-"""The audit trail: every event with its metadata, payloads masked by role."""
+"""The audit trail's event as a caller reads it: metadata, payload masked by role."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, cast
+from typing import cast
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 
 from domain.personal_data import Kind
-from schema.context import Info, page_size, subject_of
-from schema.cursors import encode_cursor, position_cursor
-from schema.descriptions import AFTER, POSITION, RECORDED_AT
-from schema.organisation import PageInfo
+from schema.context import Info, subject_of
+from schema.descriptions import POSITION, RECORDED_AT
 from service.audit import reader as audit
-from service.auth.policy import TRAIL_READERS, VIEW_READERS, Access, Subject
-from service.auth.tokens import Role
+from service.auth.policy import Access, Subject
 from service.log.codec import EventCodec
 from service.log.records import RecordedEvent
 
@@ -82,99 +78,8 @@ class AuditEvent:
         )
 
 
-@strawberry.type(description="One audit event of a page and its cursor.")
-class AuditEventEdge:
-    cursor: str = strawberry.field(description="Opaque; pass as `after` to continue after it.")
-    node: AuditEvent = strawberry.field(description="The event at this place of the page.")
-
-
-@strawberry.type(description="A page of audit events in log order.")
-class AuditEventConnection:
-    edges: list[AuditEventEdge] = strawberry.field(description="The events of this page.")
-    page_info: PageInfo = strawberry.field(description="Whether more follow, where to go on.")
-
-
-@strawberry.type
-class AuditQuery:
-    @strawberry.field(description="Events in log order, filtered; payloads masked by role.")
-    async def audit_trail(
-        self,
-        info: Info,
-        nip: Annotated[
-            str | None, strawberry.argument(description="Only events about this employee.")
-        ] = None,
-        stream_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only events of this stream.")
-        ] = None,
-        actor: Annotated[
-            str | None, strawberry.argument(description="Only events by this actor (an NIP).")
-        ] = None,
-        event_type: Annotated[
-            str | None, strawberry.argument(description="Only this type, e.g. EvaluationFinalised.")
-        ] = None,
-        from_: Annotated[
-            datetime | None,
-            strawberry.argument(name="from", description="Recorded at or after (ISO 8601)."),
-        ] = None,
-        to: Annotated[
-            datetime | None, strawberry.argument(description="Recorded at or before (ISO 8601).")
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size: at most 100 (default 50).")
-        ] = 50,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> AuditEventConnection:
-        principal = info.context.reader(*TRAIL_READERS)
-        own_only = principal.has(Role.EMPLOYEE) and not principal.has(*VIEW_READERS)
-        if own_only and (nip is None or nip.strip() != principal.sub):
-            raise GraphQLError(
-                "an employee reads only their own trail", extensions={"code": "FORBIDDEN"}
-            )
-        size = page_size(first)
-        start = position_cursor("event", after)
-        ids = info.context.services.ids
-        where = audit.TrailFilter(
-            subject_id=ids.employee_id(nip.strip()) if nip else None,
-            stream_id=_uuid(stream_id),
-            actor=str(ids.employee_id(actor.strip())) if actor else None,
-            event_type=event_type,
-            since=from_,
-            until=to,
-        )
-        services = info.context.services
-        events = await audit.trail(
-            services.pool, services.store.codec, where, after=start, limit=size + 1
-        )
-        people = await people_of(info, events[:size])
-        access = info.context.access
-        edges = [
-            AuditEventEdge(
-                cursor=encode_cursor("event", str(e.position)),
-                node=AuditEvent.of(services.store.codec, e, access, people.get(e.subject_id)),
-            )
-            for e in events[:size]
-        ]
-        return AuditEventConnection(
-            edges=edges,
-            page_info=PageInfo.of(
-                [e.cursor for e in edges], has_next=len(events) > size, has_previous=start > 0
-            ),
-        )
-
-
 async def people_of(info: Info, events: list[RecordedEvent]) -> dict[UUID | None, Subject]:
     """The people these events are about, as the views know them now (one batched read)."""
     ids = sorted({e.subject_id for e in events if e.subject_id is not None})
     views = await info.context.loaders["employee"].load_many(ids)
     return {i: subject_of(v) for i, v in zip(ids, views, strict=True) if v is not None}
-
-
-def _uuid(value: str | None) -> UUID | None:
-    if value is None:
-        return None
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise GraphQLError(
-            "streamId is not a valid id", extensions={"code": "BAD_USER_INPUT"}
-        ) from None

@@ -14,18 +14,19 @@ from domain.errors import InvalidValue
 from domain.rating import Predicate
 from domain.rule_set import AwardKind, Criterion, CriterionKind, RuleSetSpec, rule_set_stream_id
 from projections import awards as views
-from schema.award_enums import (
+from schema.awards import RuleSetType
+from schema.context import Info
+from schema.descriptions import IDEMPOTENCY_KEY, NIP
+from schema.enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     CriterionKindEnum,
     PenaltyLevelEnum,
+    PredicateEnum,
 )
-from schema.awards import AwardDecisionType, RuleSetType
-from schema.context import Info
-from schema.descriptions import IDEMPOTENCY_KEY, NIP
 from schema.errors import MutationError, error_result
+from schema.links import AwardDecisionType
 from schema.mutations import Committed, MutationSuccess, Read, mutate
-from schema.performance import PredicateEnum
 from service.handlers.answers import AwardAnswer, PenaltyAnswer, RuleSetAnswer
 
 
@@ -166,7 +167,7 @@ def _award(field: str) -> Read[AwardAnswer]:
     async def read(outcome: Committed[AwardAnswer]) -> dict[str, Any]:
         view = await views.award_by_id(outcome.db, UUID(outcome.answer.award_id))
         assert view is not None
-        return {field: AwardDecisionType(view=view)}
+        return {field: AwardDecisionType.of(view)}
 
     return read
 

@@ -9,12 +9,13 @@ import strawberry
 from graphql import GraphQLError
 
 from projections import awards as views
-from schema.award_enums import AwardKindEnum
-from schema.awards import AwardDecisionType, RuleSetRef, RuleSetType
-from schema.context import STAFF_AND_PARTNERS, Info, page_size
-from schema.cursors import encode_cursor, position_cursor
+from schema.awards import RuleSetRef, RuleSetType
+from schema.context import Info, page_size
 from schema.descriptions import AFTER, CURSOR, EDGES, FIRST, NODE, PAGE_INFO
-from schema.organisation import PageInfo
+from schema.enums import AwardKindEnum
+from schema.links import AwardDecisionType
+from schema.pagination import PageInfo, encode_cursor, position_cursor
+from service.auth.policy import VIEW_READERS
 from service.handlers.awards import Reevaluation
 
 SUPPRESSED = "<5"
@@ -120,9 +121,9 @@ class AwardQuery:
     async def award_decision(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
     ) -> AwardDecisionType | None:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         view = await views.award_by_id(info.context.services.pool, _parse_id(id))
-        return AwardDecisionType(view=view) if view else None
+        return AwardDecisionType.of(view) if view else None
 
     @strawberry.field(
         description="Decided cases in decision order; filter by flag or unit (staff, partners)."
@@ -139,7 +140,7 @@ class AwardQuery:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> AwardDecisionConnection:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         size = page_size(first)
         found = await views.decisions_page(
             info.context.services.pool,
@@ -151,7 +152,7 @@ class AwardQuery:
         edges = [
             AwardDecisionEdge(
                 cursor=encode_cursor("decision", str(v.decided_position)),
-                node=AwardDecisionType(view=v),
+                node=AwardDecisionType.of(v),
             )
             for v in found[:size]
         ]
@@ -168,7 +169,7 @@ class AwardQuery:
     async def reevaluate_award_decision(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=_ID)]
     ) -> AwardReevaluation:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         services = info.context.services
         found = await services.awards.reevaluate(services.pool, _parse_id(id))
         if found is None:
@@ -187,7 +188,7 @@ class AwardQuery:
         ],
         year: Annotated[int, strawberry.argument(description="Year of the nominations counted.")],
     ) -> list[FairnessRow]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         counts = await views.fairness_counts(info.context.services.pool, str(kind.value), year)
         return [fairness_row(c) for c in counts]
 

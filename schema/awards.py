@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any, Self
 from uuid import UUID
 
 import strawberry
@@ -13,22 +13,20 @@ from domain.award_criteria import CriterionResult
 from domain.rule_set import AwardKind, CriterionKind
 from projections import awards as views
 from projections.directory import EmployeeView
-from schema.award_enums import (
+from schema.audit import AuditEvent, people_of
+from schema.context import Info
+from schema.enums import (
     AwardKindEnum,
     AwardOutcomeEnum,
     AwardStatusEnum,
     CriterionKindEnum,
+    PredicateEnum,
 )
-from schema.context import Info
+from schema.loaders import loader
 from schema.node import Node
-from schema.performance import PredicateEnum, loader
 from service.audit import reader as audit
 from service.handlers.award_facts import events_at
 from service.log.records import RecordedEvent
-
-if TYPE_CHECKING:
-    from schema.audit import AuditEvent
-    from schema.organisation import EmployeeType
 
 
 @strawberry.type(name="Criterion", description="A criterion of a rule set with its parameters.")
@@ -98,11 +96,7 @@ class CriterionResultType:
     met: bool = strawberry.field(description="Whether the actual value satisfies it.")
 
     @strawberry.field(description="The events that produced the actual value.")
-    async def evidence(
-        self, info: Info
-    ) -> list[Annotated[AuditEvent, strawberry.lazy("schema.audit")]]:
-        from schema.audit import AuditEvent, people_of
-
+    async def evidence(self, info: Info) -> list[AuditEvent]:
         found = [await _event(info, e.position) for e in self.result.evidence]
         events = [e for e in found if e is not None]
         people = await people_of(info, events)
@@ -133,53 +127,53 @@ def _results(data: list[dict[str, Any]] | None) -> list[CriterionResultType]:
     ]
 
 
-@strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")
-class AwardDecisionType(Node):
+@strawberry.type(name="AwardDecisionFields")
+class AwardDecisionFields(Node):
+    """The fields of AwardDecision before its nominee (composed in schema/links.py)."""
+
     view: strawberry.Private[views.AwardView]
+
+    kind: AwardKindEnum = strawberry.field(description="The award nominated for.")
+    status: AwardStatusEnum = strawberry.field(description="Where the case stands now.")
+    outcome: AwardOutcomeEnum | None = strawberry.field(
+        description="The decision; null while only nominated."
+    )
+    eligible: bool | None = strawberry.field(
+        description="Whether every criterion was met at decision; null until decided."
+    )
+    flagged: bool = strawberry.field(
+        description="A decision against the criteria (it carries a justification)."
+    )
+    revoked: bool = strawberry.field(description="A granted award later withdrawn.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was decided (UTC); null until decided."
+    )
+    decided_position: int | None = strawberry.field(
+        description="Log position of the decision event; null until decided."
+    )
+    facts_position: int | None = strawberry.field(
+        description="Log position the facts were read at (`reevaluateAwardDecision` replays it)."
+    )
+
+    @classmethod
+    def of(cls, view: views.AwardView) -> Self:
+        """The award case of this view (an AwardDecision when called on it)."""
+        return cls(
+            view=view,
+            kind=AwardKind(view.kind),
+            status=AwardStatus(view.status),
+            outcome=AwardOutcome(view.outcome) if view.outcome else None,
+            eligible=view.eligible,
+            flagged=view.flagged,
+            revoked=view.status == AwardStatus.REVOKED,
+            decided_at=view.decided_at,
+            decided_position=view.decided_position,
+            facts_position=view.facts_position,
+        )
 
     @strawberry.field(description="Id of the award case (the nomination's stream).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="The award nominated for.")
-    def kind(self) -> AwardKindEnum:
-        return AwardKind(self.view.kind)
-
-    @strawberry.field(description="Where the case stands now.")
-    def status(self) -> AwardStatusEnum:
-        return AwardStatus(self.view.status)
-
-    @strawberry.field(description="The decision; null while only nominated.")
-    def outcome(self) -> AwardOutcomeEnum | None:
-        return AwardOutcome(self.view.outcome) if self.view.outcome else None
-
-    @strawberry.field(
-        description="Whether every criterion was met at decision; null until decided."
-    )
-    def eligible(self) -> bool | None:
-        return self.view.eligible
-
-    @strawberry.field(description="A decision against the criteria (it carries a justification).")
-    def flagged(self) -> bool:
-        return self.view.flagged
-
-    @strawberry.field(description="A granted award later withdrawn.")
-    def revoked(self) -> bool:
-        return self.view.status == AwardStatus.REVOKED
-
-    @strawberry.field(description="When it was decided (UTC); null until decided.")
-    def decided_at(self) -> datetime | None:
-        return self.view.decided_at
-
-    @strawberry.field(description="Log position of the decision event; null until decided.")
-    def decided_position(self) -> int | None:
-        return self.view.decided_position
-
-    @strawberry.field(
-        description="Log position the facts were read at (`reevaluateAwardDecision` replays it)."
-    )
-    def facts_position(self) -> int | None:
-        return self.view.facts_position
 
     @strawberry.field(description="The rule set version applied; null until decided.")
     def rule_set(self) -> RuleSetRef | None:
@@ -190,14 +184,12 @@ class AwardDecisionType(Node):
             id=strawberry.ID(str(v.rule_set_id)), version=v.rule_set_version, hash=v.rule_set_hash
         )
 
-    @strawberry.field(description="The nominee (names and NIPs only for those who may see them).")
-    async def nominee(
-        self, info: Info
-    ) -> Annotated[EmployeeType, strawberry.lazy("schema.organisation")] | None:
-        from schema.organisation import EmployeeType
 
-        view = await _nominee(info, self.view.employee_id)
-        return EmployeeType(view=view) if view else None
+@strawberry.type(name="AwardDecisionGrounds")
+class AwardDecisionGrounds:
+    """The fields of AwardDecision after its nominee: who decided, why, against what."""
+
+    view: strawberry.Private[views.AwardView]
 
     @strawberry.field(
         description="Who decided (NIP or client id); masked without the right to names."
@@ -206,7 +198,7 @@ class AwardDecisionType(Node):
         event = await self._decision_event(info)
         if event is None:
             return None
-        if not info.context.sees_names_of(await _nominee(info, self.view.employee_id)):
+        if not info.context.sees_names_of(await nominee_of(info, self.view.employee_id)):
             return audit.MASK
         return audit.actor_of(info.context.services.store.codec, event.metadata)
 
@@ -220,7 +212,7 @@ class AwardDecisionType(Node):
         payload = audit.payload_json(info.context.services.store.codec, event)
         justification = payload.get("justification")
         text = str(justification) if justification is not None else None
-        nominee = await _nominee(info, self.view.employee_id)
+        nominee = await nominee_of(info, self.view.employee_id)
         return info.context.reveal(text, event.event_type, "justification", nominee)
 
     @strawberry.field(description="Every criterion as evaluated; empty until decided.")
@@ -233,7 +225,8 @@ class AwardDecisionType(Node):
         return await _event(info, self.view.decided_position)
 
 
-async def _nominee(info: Info, employee_id: UUID) -> EmployeeView | None:
+async def nominee_of(info: Info, employee_id: UUID) -> EmployeeView | None:
+    """The nominee as the views know them now (batched)."""
     found: EmployeeView | None = await info.context.loaders["employee"].load(employee_id)
     return found
 
@@ -249,16 +242,9 @@ class AdvancedTrainingOpportunityType:
 
 @strawberry.type(name="EmployeeAwards", description="The award fields of an employee.")
 class EmployeeAwardFields:
-    """The award fields of Employee (composed into it in schema/organisation.py)."""
+    """The award fields of Employee after `awards` (composed into it in schema/links.py)."""
 
     view: strawberry.Private[EmployeeView]
-
-    @strawberry.field(
-        description="The employee's award cases (nominated, decided, revoked), oldest first."
-    )
-    async def awards(self, info: Info) -> list[AwardDecisionType]:
-        found = await _awards_of(info, self.view.id, self)
-        return [AwardDecisionType(view=v) for v in found]
 
     @strawberry.field(
         description="The first granted PRIORITAS_PENGEMBANGAN_KOMPETENSI; null if none."
@@ -268,7 +254,7 @@ class EmployeeAwardFields:
     ) -> AdvancedTrainingOpportunityType | None:
         granted = [
             v
-            for v in await _awards_of(info, self.view.id, self)
+            for v in await awards_of(info, self.view.id, self)
             if v.kind == AwardKind.PRIORITAS_PENGEMBANGAN_KOMPETENSI
             and v.status == AwardStatus.GRANTED
             and v.decided_at is not None
@@ -282,7 +268,8 @@ class EmployeeAwardFields:
         )
 
 
-async def _awards_of(info: Info, employee_id: UUID, owner: object = None) -> list[views.AwardView]:
+async def awards_of(info: Info, employee_id: UUID, owner: object = None) -> list[views.AwardView]:
+    """The employee's award cases, oldest first (as of `owner`'s replay, if any)."""
     db = info.context.db_for(owner)
 
     async def load(ids: list[UUID]) -> list[list[views.AwardView]]:

@@ -1,4 +1,7 @@
-"""The per-request context resolvers see: the services, the verified caller, the clock, loaders."""
+"""The per-request context resolvers see: the services, the verified caller, the clock, loaders.
+
+Who may read what is decided in service/auth/policy.py (`Access`); the context only builds the
+caller's `Access` and asks it, about the subject a view describes (`subject_of`)."""
 
 from __future__ import annotations
 
@@ -17,18 +20,14 @@ from projections import directory
 from projections.directory import EmployeeView, UnitView
 from projections.sql import Reader
 
-# Cursors are read and written in schema.cursors; the names stay importable from here.
-from schema.cursors import decode_cursor as decode_cursor
-from schema.cursors import encode_cursor as encode_cursor
-from service.auth.policy import ANY_ROLE, STAFF, VIEW_READERS, Access, Subject
+# Cursors are read and written in schema.pagination; the names stay importable from here.
+from schema.pagination import decode_cursor as decode_cursor
+from schema.pagination import encode_cursor as encode_cursor
+from service.auth.policy import Access, Subject
 from service.auth.tokens import Principal, Role
 from service.handlers.envelope import CommandContext
 from service.replicas import wait_for_reads
 from service.services import Services
-
-# The role groups live in service/auth/policy.py; these names stay for the resolvers that use them.
-STAFF_READERS = STAFF
-STAFF_AND_PARTNERS = VIEW_READERS
 
 
 def _loaders(db: Reader) -> dict[str, DataLoader[Any, Any]]:
@@ -124,7 +123,7 @@ class Context:
                 self.auth_error or "authentication required: send a bearer token",
                 extensions={"code": "UNAUTHENTICATED"},
             )
-        if not self.principal.has(*(roles or ANY_ROLE)):
+        if not self.access.holds(*roles):
             raise GraphQLError("your role may not read this", extensions={"code": "FORBIDDEN"})
         return self.principal
 

@@ -1,4 +1,4 @@
-"""Performance dialogues (bimbingan): `recordPerformanceDialogue`, `Employee { dialogues(year) }`.
+"""Performance dialogues (bimbingan): the dialogue type and `Employee { dialogues(year) }`.
 
 Kind, date and period are visible to whoever reads the employee; notes and agreed actions are
 free text (schema.free_text says who reads them), opened from the sealed event in the log."""
@@ -7,37 +7,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
-from uuid import UUID
 
 import strawberry
 
-from domain.dialogue import DialogueEntry, DialogueKind, PerformanceDialogue
+from domain.dialogue import DialogueKind, PerformanceDialogue
 from domain.rating import Period
 from projections import dialogues as reads
 from projections.dialogues import DialogueKey, DialogueView
 from projections.directory import EmployeeView
 from schema.context import Info
-from schema.described_enum import described_enum
-from schema.descriptions import IDEMPOTENCY_KEY, INPUT, NIP, PERIOD, RESULT, YEAR
-from schema.errors import MutationError
+from schema.descriptions import YEAR
+from schema.enums import DialogueKindEnum, PeriodEnum
 from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
-from schema.mutations import Committed, MutationSuccess, run_command
 from schema.node import Node
-from schema.performance_enums import PeriodEnum
-from service.handlers.answers import DialogueAnswer
-from service.handlers.dialogues import RecordDialogue
-
-DialogueKindEnum = described_enum(
-    DialogueKind,
-    "The kind of a performance dialogue (bimbingan / pendampingan kinerja).",
-    {
-        "FEEDBACK": "Umpan balik: the supervisor's continuous feedback on the work.",
-        "COACHING": "Coaching: helping the employee find their own way to a better result.",
-        "MENTORING": "Mentoring: passing on the supervisor's experience and knowledge.",
-        "COUNSELLING": "Konseling: addressing a problem that holds the employee's work back.",
-    },
-)
+from schema.training_ledger import check_year
 
 
 @strawberry.type(
@@ -46,30 +30,32 @@ DialogueKindEnum = described_enum(
 class PerformanceDialogueType(Node):
     view: strawberry.Private[DialogueView]
     subject: strawberry.Private[EmployeeView]
+    year: int = strawberry.field(description="The cycle's calendar year it belongs to.")
+    period: PeriodEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The period it belongs to; it also shows on that evaluation."
+    )
+    held_on: date = strawberry.field(description="The date the session took place.")
+    kind: DialogueKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Feedback, coaching, mentoring or counselling."
+    )
+    recorded_at: datetime = strawberry.field(description="When it was recorded in the log (UTC).")
+
+    @classmethod
+    def of(cls, view: DialogueView, subject: EmployeeView) -> PerformanceDialogueType:
+        """The dialogue of this view, about this employee."""
+        return cls(
+            view=view,
+            subject=subject,
+            year=view.year,
+            period=Period(view.period),
+            held_on=view.held_on,
+            kind=DialogueKind(view.kind),
+            recorded_at=view.recorded_at,
+        )
 
     @strawberry.field(description="The dialogue's id (UUID).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.view.id))
-
-    @strawberry.field(description="The cycle's calendar year it belongs to.")
-    def year(self) -> int:
-        return self.view.year
-
-    @strawberry.field(description="The period it belongs to; it also shows on that evaluation.")
-    def period(self) -> PeriodEnum:  # type: ignore[valid-type]
-        return Period(self.view.period)
-
-    @strawberry.field(description="The date the session took place.")
-    def held_on(self) -> date:
-        return self.view.held_on
-
-    @strawberry.field(description="Feedback, coaching, mentoring or counselling.")
-    def kind(self) -> DialogueKindEnum:  # type: ignore[valid-type]
-        return DialogueKind(self.view.kind)
-
-    @strawberry.field(description="When it was recorded in the log (UTC).")
-    def recorded_at(self) -> datetime:
-        return self.view.recorded_at
 
     @strawberry.field(description="Personal free text: the person, their supervisor, HR, AUDITOR.")
     async def notes(self, info: Info) -> str | None:
@@ -93,8 +79,6 @@ async def dialogues_of(
     info: Info, subject: EmployeeView, year: int, owner: object = None
 ) -> list[PerformanceDialogueType]:
     """The employee's dialogues of a year (as of `owner`'s replay, if any)."""
-    from schema.training import check_year
-
     db = info.context.db_for(owner)
 
     async def load(keys: list[DialogueKey]) -> list[list[DialogueView]]:
@@ -102,12 +86,12 @@ async def dialogues_of(
         return [found[k] for k in keys]
 
     views = await loader(info, "dialogues", load, owner).load((subject.id, check_year(year)))
-    return [PerformanceDialogueType(view=v, subject=subject) for v in views]
+    return [PerformanceDialogueType.of(v, subject) for v in views]
 
 
 @strawberry.type(name="EmployeeDialogues")
 class EmployeeDialogueFields:
-    """The dialogue field of Employee (composed into it in schema/organisation.py)."""
+    """The dialogue field of Employee (composed into it in schema/links.py)."""
 
     view: strawberry.Private[EmployeeView]
 
@@ -118,68 +102,3 @@ class EmployeeDialogueFields:
         self, info: Info, year: Annotated[int, strawberry.argument(description=YEAR)]
     ) -> list[PerformanceDialogueType]:
         return await dialogues_of(info, self.view, year, self)
-
-
-@strawberry.input(description="One dialogue of the evaluator with a current subordinate.")
-class RecordPerformanceDialogueInput:
-    nip: str = strawberry.field(description=NIP)
-    year: int = strawberry.field(description="The cycle's calendar year it belongs to.")
-    period: PeriodEnum = strawberry.field(description=PERIOD)  # type: ignore[valid-type]
-    held_on: date = strawberry.field(description="The date the session took place.")
-    kind: DialogueKindEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Feedback, coaching, mentoring or counselling."
-    )
-    notes: str = strawberry.field(description="What was discussed; personal free text (sealed).")
-    agreed_actions: list[str] | None = strawberry.field(
-        default=None, description="What the employee and supervisor agreed to do; free text."
-    )
-    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
-
-
-@strawberry.type(description="The dialogue was recorded.")
-class RecordPerformanceDialogueSuccess(MutationSuccess):
-    dialogue: PerformanceDialogueType = strawberry.field(description="The recorded dialogue.")
-
-
-RecordPerformanceDialogueResult = Annotated[
-    RecordPerformanceDialogueSuccess | MutationError,
-    strawberry.union("RecordPerformanceDialogueResult", description=RESULT),
-]
-
-
-@strawberry.type
-class DialogueMutation:
-    @strawberry.mutation(description="Record a dialogue with a current subordinate (EVALUATOR).")
-    async def record_performance_dialogue(
-        self,
-        info: Info,
-        input: Annotated[RecordPerformanceDialogueInput, strawberry.argument(description=INPUT)],
-    ) -> RecordPerformanceDialogueResult:
-        command = RecordDialogue(
-            nip=input.nip,
-            entry=DialogueEntry(
-                year=input.year,
-                period=Period(input.period),
-                held_on=input.held_on,
-                kind=DialogueKind(input.kind),
-                notes=input.notes,
-                agreed_actions=tuple(input.agreed_actions or ()),
-            ),
-        )
-        handlers = info.context.services.dialogues
-        outcome = await run_command(
-            info, lambda c: handlers.record_dialogue(c, command), input.idempotency_key
-        )
-        if not isinstance(outcome, Committed):
-            return outcome
-        return RecordPerformanceDialogueSuccess(
-            dialogue=await _recorded(info, outcome), **outcome.receipt
-        )
-
-
-async def _recorded(info: Info, outcome: Committed[DialogueAnswer]) -> PerformanceDialogueType:
-    # Read where the committed events are, even before the views have applied them.
-    view = await reads.dialogue_by_id(outcome.db, UUID(outcome.answer.dialogue_id))
-    subject = await info.context.loaders["employee"].load(UUID(outcome.answer.employee_id))
-    assert view is not None and subject is not None
-    return PerformanceDialogueType(view=view, subject=subject)

@@ -11,7 +11,7 @@ from projections import directory
 from projections.directory import EmployeeView
 from schema.context import Info
 from schema.descriptions import NIP
-from schema.organisation import EmployeeType
+from schema.links import EmployeeType
 from service.auth.policy import HISTORY_READERS
 from service.views.history import AsOfReader, replay_subject
 
@@ -30,7 +30,7 @@ async def _employee_as_of(
     if row is None or not info.context.may_read_employee(EmployeeView.from_row(row)):
         return None
     past = AsOfReader(await services.as_of(), projections, memory, services.settings.as_of_wait)
-    return EmployeeType(view=EmployeeView.from_row(row), as_of=past)
+    return EmployeeType.of(EmployeeView.from_row(row), past)
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.cursors import encode_cursor
+from schema.pagination import encode_cursor
 
 UNIT_KIND = "Unit"
 

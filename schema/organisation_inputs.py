@@ -4,29 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.values import EmploymentType, PositionKind
-from schema.described_enum import described_enum
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY
-
-EmploymentTypeEnum = described_enum(
-    EmploymentType,
-    "How the employee is employed; always given explicitly, never inferred from the NIP.",
-    {
-        "PNS": "Pegawai Negeri Sipil: a career civil servant (NIP; at least 20 JP a year).",
-        "PPPK": "Pegawai Pemerintah dengan Perjanjian Kerja: on contract (at most 24 JP a year).",
-    },
-)
-PositionKindEnum = described_enum(
-    PositionKind,
-    "The kind of position (UU 20/2023): three managerial levels, two non-managerial kinds.",
-    {
-        "JPT_PRATAMA": "Managerial: head of a perangkat daerah (jabatan pimpinan tinggi pratama).",
-        "ADMINISTRATOR": "Managerial: administrator, e.g. head of a division (eselon III).",
-        "PENGAWAS": "Managerial: supervisor, e.g. head of a section (eselon IV).",
-        "FUNGSIONAL": "Non-managerial: a functional position of expertise or skill.",
-        "PELAKSANA": "Non-managerial: an executing (administrative) position.",
-    },
-)
+from schema.enums import EmploymentTypeEnum, PositionKindEnum
 
 
 @strawberry.input(description="A new unit (perangkat daerah); a code registers once.")

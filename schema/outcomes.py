@@ -1,10 +1,10 @@
 """Public-service outcomes: the types of standards, deliveries, surveys and complaints, and the
-Unit fields that show them next to the unit's performance (composed in schema/organisation.py)."""
+Unit fields that show them next to the unit's performance (composed in schema/links.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -22,19 +22,9 @@ from projections.service_outcome_reads import (
     outcomes_of_year,
     standards,
 )
-from schema.context import STAFF_AND_PARTNERS, Info
-from schema.described_enum import described_enum
-
-IkmGradeEnum: Any = described_enum(
-    IkmGrade,
-    "The service quality grade (mutu pelayanan) of a rounded IKM, PermenPAN-RB 14/2017.",
-    {
-        "A": "IKM 88.31-100.00: Sangat Baik (very good).",
-        "B": "IKM 76.61-88.30: Baik (good).",
-        "C": "IKM 65.00-76.60: Kurang Baik (fair).",
-        "D": "IKM 25.00-64.99: Tidak Baik (poor).",
-    },
-)
+from schema.context import Info
+from schema.enums import IkmGradeEnum
+from service.auth.policy import VIEW_READERS
 
 
 def checked_year(year: int) -> int:
@@ -199,7 +189,7 @@ class UnitOutcomeFields:
         description="Every version of the unit's service standards (staff, partners)."
     )
     async def service_standards(self, info: Info) -> list[ServiceStandardType]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         found = await standards(info.context.services.pool, self.code)
         return [ServiceStandardType.of(v) for v in found]
 
@@ -212,6 +202,6 @@ class UnitOutcomeFields:
         info: Info,
         year: Annotated[int, strawberry.argument(description="Calendar year (2000-2100).")],
     ) -> list[ServicePeriodType]:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         found = await outcomes_of_year(info.context.services.pool, self.code, checked_year(year))
         return [ServicePeriodType.of(p) for p in found]

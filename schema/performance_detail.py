@@ -15,9 +15,9 @@ from projections.directory import EmployeeView
 from projections.performance_reads import EvaluationView
 from schema.context import Info
 from schema.dialogues import PerformanceDialogueType, dialogues_of
+from schema.enums import CoreValueEnum, RatingEnum
 from schema.free_text import sees_free_text
 from schema.loaders import loader, logged_event
-from schema.performance_enums import CoreValueEnum, RatingEnum
 
 if TYPE_CHECKING:
     _Assessing = Evaluation.Submitted | Evaluation.Corrected | Evaluation.ObjectionUpheld

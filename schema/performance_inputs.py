@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import strawberry
 
 from domain.assessment import AssessmentDraft, TargetRating
 from domain.plan import PlanTarget
-from schema.described_enum import described_enum
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP, PERIOD, UNIT_CODE, YEAR
-from schema.performance_enums import (
+from schema.enums import (
     CoreValueEnum,
+    ObjectionOutcome,
+    ObjectionOutcomeEnum,
     OrganizationPredicateEnum,
     PeriodEnum,
     PotentialLevelEnum,
     RatingEnum,
 )
 from service.handlers.performance import ResolveObjection
-
-
-class ObjectionOutcome(StrEnum):
-    """How HR resolves an objection."""
-
-    UPHELD = "UPHELD"
-    REJECTED = "REJECTED"
-
-
-ObjectionOutcomeEnum = described_enum(
-    ObjectionOutcome,
-    "How HR decides an employee's objection (keberatan) to a final evaluation.",
-    {
-        "UPHELD": "The objection stands: a revision with new ratings replaces the original.",
-        "REJECTED": "The objection is refused: the final predicate stands.",
-    },
-)
 
 _NEW_DRAFT = " (the evaluator's draft)"
 TARGET_RATINGS = "A rating for each target of the agreed plan, by index, with evidence."

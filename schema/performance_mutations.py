@@ -11,9 +11,8 @@ from projections import directory
 from projections import performance_reads as reads
 from schema.context import Info
 from schema.descriptions import INPUT
+from schema.links import EmployeeType, EvaluationType, UnitType
 from schema.mutations import Committed, mutate
-from schema.organisation import EmployeeType, UnitType
-from schema.performance import EvaluationType
 from schema.performance_inputs import (
     AgreePerformancePlanInput,
     CloseCycleInput,
@@ -64,7 +63,7 @@ from service.handlers.performance import SubmitEvaluation
 async def _evaluation(outcome: Committed[EmployeeRecordAnswer]) -> dict[str, Any]:
     view = await reads.evaluation_by_id(outcome.db, UUID(outcome.answer.id))
     assert view is not None
-    return {"evaluation": EvaluationType(view=view)}
+    return {"evaluation": EvaluationType.of(view)}
 
 
 async def _cycle(outcome: Committed[CycleAnswer]) -> dict[str, Any]:
@@ -91,7 +90,7 @@ async def _plan(outcome: Committed[EmployeeRecordAnswer]) -> dict[str, Any]:
 
 async def _potential(outcome: Committed[EmployeeAnswer]) -> dict[str, Any]:
     found = await directory.employees_by_ids(outcome.db, [UUID(outcome.answer.employee_id)])
-    return {"employee": EmployeeType(view=next(iter(found.values())), as_of=outcome.db)}
+    return {"employee": EmployeeType.of(next(iter(found.values())), outcome.db)}
 
 
 @strawberry.type

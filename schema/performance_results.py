@@ -8,9 +8,8 @@ import strawberry
 
 from schema.descriptions import RESULT
 from schema.errors import MutationError
+from schema.links import EmployeeType, EvaluationType, UnitType
 from schema.mutations import MutationSuccess
-from schema.organisation import EmployeeType, UnitType
-from schema.performance import EvaluationType
 
 
 @strawberry.type(name="PerformanceCycle", description="A year of performance management.")

@@ -11,8 +11,9 @@ from domain.programme_impact import Cohort
 from projections import programme_impact_reads as reads
 from projections.directory import unit_by_code
 from schema.award_queries import MIN_SHOWN, suppressed
-from schema.context import STAFF_AND_PARTNERS, Info
+from schema.context import Info
 from schema.outcomes import checked_unit_code, checked_year
+from service.auth.policy import VIEW_READERS
 
 
 @strawberry.type(name="ImpactCohort", description="Employees of one kind; counts <5 suppressed.")
@@ -90,7 +91,7 @@ class ProgrammeImpactQuery:
             str | None, strawberry.argument(description="Only this unit; null for every unit.")
         ] = None,
     ) -> ProgrammeImpactType:
-        info.context.reader(*STAFF_AND_PARTNERS)
+        info.context.reader(*VIEW_READERS)
         db = info.context.services.pool
         code = None
         if unit_code is not None:

@@ -18,14 +18,14 @@ from graphql import GraphQLError
 
 from projections import awards, catalogue, directory, jp_ledger
 from projections import dialogues as dialogue_reads
-from schema.awards import AwardDecisionType
-from schema.context import STAFF_AND_PARTNERS, Info
-from schema.cursors import MAX_CURSOR_LENGTH, text_cursor
+from schema.context import Info
 from schema.dialogues import PerformanceDialogueType
+from schema.links import AwardDecisionType, EmployeeType, TrainingCompletionType, UnitType
 from schema.node import UNIT_KIND, Node
-from schema.organisation import EmployeeType, UnitType
-from schema.performance import readable_evaluation
-from schema.training import TrainingCompletionType, TrainingProgramType
+from schema.pagination import MAX_CURSOR_LENGTH, text_cursor
+from schema.performance_queries import readable_evaluation
+from schema.training import TrainingProgramType
+from service.auth.policy import VIEW_READERS
 
 MAX_NODES = 100
 
@@ -50,7 +50,7 @@ async def _employee(info: Info, stream_id: UUID) -> Node | None:
     view = await info.context.loaders["employee"].load(stream_id)
     if view is None or not info.context.may_read_employee(view):
         return None
-    return EmployeeType(view=view)
+    return EmployeeType.of(view)
 
 
 async def _evaluation(info: Info, stream_id: UUID) -> Node | None:
@@ -58,16 +58,15 @@ async def _evaluation(info: Info, stream_id: UUID) -> Node | None:
 
 
 async def _award(info: Info, stream_id: UUID) -> Node | None:
-    principal = info.context.principal
-    if principal is None or not principal.has(*STAFF_AND_PARTNERS):
+    if not info.context.access.holds(*VIEW_READERS):
         return None
     view = await awards.award_by_id(info.context.services.pool, stream_id)
-    return AwardDecisionType(view=view) if view else None
+    return AwardDecisionType.of(view) if view else None
 
 
 async def _program(info: Info, stream_id: UUID) -> Node | None:
     view = await catalogue.program_by_id(info.context.services.pool, stream_id)
-    return TrainingProgramType(view=view) if view else None
+    return TrainingProgramType.of(view) if view else None
 
 
 async def _dialogue(info: Info, stream_id: UUID) -> Node | None:
@@ -77,7 +76,7 @@ async def _dialogue(info: Info, stream_id: UUID) -> Node | None:
     subject = await info.context.loaders["employee"].load(view.employee_id)
     if subject is None or not info.context.may_read_employee(subject):
         return None
-    return PerformanceDialogueType(view=view, subject=subject)
+    return PerformanceDialogueType.of(view, subject)
 
 
 async def _completion(info: Info, stream_id: UUID) -> Node | None:
@@ -87,7 +86,7 @@ async def _completion(info: Info, stream_id: UUID) -> Node | None:
     subject = await info.context.loaders["employee"].load(view.employee_id)
     if subject is None or not info.context.may_read_employee(subject):
         return None
-    return TrainingCompletionType(view=view)
+    return TrainingCompletionType.of(view)
 
 
 # The other kinds whose id is a stream id, in the order they are looked for (one keyed read each).

@@ -8,21 +8,22 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
-from schema.audit import AuditQuery
+from schema.audit_queries import AuditQuery
 from schema.award_mutations import AwardMutation
 from schema.award_queries import AwardQuery
-from schema.dialogues import DialogueMutation
+from schema.dialogue_mutations import DialogueMutation
 from schema.history import HistoryQuery
-from schema.organisation import OrganisationMutation, OrganisationQuery
+from schema.organisation_mutations import OrganisationMutation
+from schema.organisation_queries import OrganisationQuery
 from schema.outcome_mutations import OutcomeMutation
-from schema.performance import PerformanceQuery
 from schema.performance_mutations import PerformanceMutation
+from schema.performance_queries import PerformanceQuery
 from schema.privacy import PrivacyMutation
 from schema.programme_impact import ProgrammeImpactQuery
 from schema.relay import RelayQuery
 from schema.subscriptions import Subscription
-from schema.training import TrainingQuery
 from schema.training_mutations import TrainingMutation
+from schema.training_queries import TrainingQuery
 from schema.transparency import TransparencyQuery
 
 

@@ -14,6 +14,15 @@ from service.auth.policy import SUBSCRIBERS
 
 MAX_FOLLOWERS_PER_CLIENT = 5
 
+_Types = Annotated[
+    list[str] | None,
+    strawberry.argument(description='Only these event types, e.g. ["EvaluationFinalised"].'),
+]
+_FromPosition = Annotated[
+    int | None,
+    strawberry.argument(description="Replay the events after this position first; null: 0."),
+]
+
 
 @strawberry.type(
     description="Streams over WebSocket (graphql-transport-ws; the token in `connection_init`)."
@@ -26,18 +35,8 @@ class Subscription:
     async def events(
         self,
         info: Info,
-        types: Annotated[
-            list[str] | None,
-            strawberry.argument(
-                description='Only these event types, e.g. ["EvaluationFinalised"].'
-            ),
-        ] = None,
-        from_position: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Replay the events after this position first; null: 0."
-            ),
-        ] = None,
+        types: _Types = None,
+        from_position: _FromPosition = None,
     ) -> AsyncGenerator[AuditEvent, None]:
         principal = info.context.reader(*SUBSCRIBERS)
         if not info.context.access.subscribes():

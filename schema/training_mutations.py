@@ -14,10 +14,11 @@ from projections import catalogue, jp_ledger
 from projections.sql import Reader
 from schema.context import Info
 from schema.descriptions import EXPECTED_VERSION, IDEMPOTENCY_KEY, NIP
+from schema.enums import TrainingKindEnum
 from schema.errors import MutationError
+from schema.links import TrainingCompletionType
 from schema.mutations import Committed, MutationSuccess, mutate
-from schema.training import TrainingCompletionType, TrainingEnrolmentType, TrainingProgramType
-from schema.training_enums import TrainingKindEnum
+from schema.training import TrainingEnrolmentType, TrainingProgramType
 from service.handlers.answers import CompletionAnswer, EnrolmentAnswer, ProgramAnswer
 from service.handlers.training import PublishProgram, RecordCompletion
 
@@ -147,7 +148,7 @@ RevokeTrainingCompletionResult = Annotated[
 async def _program_of(db: Reader, program_id: str) -> TrainingProgramType:
     view = await catalogue.program_by_id(db, UUID(program_id))
     assert view is not None
-    return TrainingProgramType(view=view)
+    return TrainingProgramType.of(view)
 
 
 async def _program(outcome: Committed[ProgramAnswer]) -> dict[str, Any]:
@@ -167,7 +168,7 @@ async def _enrolment(outcome: Committed[EnrolmentAnswer]) -> dict[str, Any]:
 async def _completion(outcome: Committed[CompletionAnswer]) -> dict[str, Any]:
     view = await jp_ledger.completion_by_id(outcome.db, UUID(outcome.answer.completion_id))
     assert view is not None
-    return {"completion": TrainingCompletionType(view=view)}
+    return {"completion": TrainingCompletionType.of(view)}
 
 
 @strawberry.type

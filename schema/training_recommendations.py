@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from projections import catalogue
 from projections.directory import EmployeeView
 from projections.recommendations import recommended_trainings
 from schema.context import Info
-
-if TYPE_CHECKING:
-    from schema.training import TrainingProgramType
+from schema.training import TrainingProgramType
 
 
 @strawberry.type(name="TrainingRecommendation", description="A programme to take, and why.")
 class TrainingRecommendationType:
-    program: Annotated[TrainingProgramType, strawberry.lazy("schema.training")] = strawberry.field(
-        description="The programme recommended."
-    )
+    program: TrainingProgramType = strawberry.field(description="The programme recommended.")
     need: str = strawberry.field(description="The open development need it develops.")
     reason: str = strawberry.field(description="Why it is recommended, in a sentence.")
 
 
 @strawberry.type(name="EmployeeTraining", description="The training fields of an employee.")
 class EmployeeTrainingFields:
-    """The training fields of Employee (composed into it in schema/organisation.py)."""
+    """The training fields of Employee (composed into it in schema/links.py)."""
 
     view: strawberry.Private[EmployeeView]
 
@@ -36,14 +30,12 @@ class EmployeeTrainingFields:
         " now: read from the live views, also on employeeAsOf."
     )
     async def recommended_trainings(self, info: Info) -> list[TrainingRecommendationType]:
-        from schema.training import TrainingProgramType
-
         db = info.context.services.pool
         found = await recommended_trainings(db, self.view, info.context.now.date())
         programs = await catalogue.programs_by_ids(db, [r.program_id for r in found])
         return [
             TrainingRecommendationType(
-                program=TrainingProgramType(view=programs[r.program_id]),
+                program=TrainingProgramType.of(programs[r.program_id]),
                 need=r.need,
                 reason=r.reason,
             )

@@ -151,6 +151,44 @@ class Access:
         """The value if the caller reads it, else None (a view field's answer)."""
         return value if self.reads_field(event_type, field, subject) else None
 
+    def holds(self, *roles: Role) -> bool:
+        """Whether the caller holds one of `roles` (any role when none are named: a token
+        without roles reads only what an anonymous caller may)."""
+        return self.principal is not None and self.principal.has(*(roles or ANY_ROLE))
+
+    def reads_free_text(self, subject: Subject) -> bool:
+        """A person's free text read outside the log (dialogue notes and agreed actions,
+        evaluation feedback, behaviour notes, evidence): the person, their current supervisor,
+        HR (inside its unit when limited to one), ADMIN, AUDITOR and partners granted `pii`;
+        not an INSPECTOR, an evaluator of someone else, nor a partner without `pii`."""
+        p = self.principal
+        if p is None:
+            return False
+        if p.has(Role.AUDITOR, Role.ADMIN):
+            return True
+        if p.has(Role.HR) and (p.unit is None or p.unit == subject.unit_code):
+            return True
+        if p.has(Role.PARTNER) and PII_SCOPE in p.scopes:
+            return True
+        if p.has(Role.EMPLOYEE) and subject.nip is not None and p.sub == subject.nip:
+            return True
+        if p.has(Role.EVALUATOR) and subject.supervisor_id is not None and p.sub:
+            return self.own_id == subject.supervisor_id
+        return False
+
+    def reads_outsider_names(self) -> bool:
+        """Names of resource persons: every reader but a partner without the `pii` scope.
+
+        They are named in a public capacity, but the rule "no names without `pii`" has no
+        exception, and the audit trail masks them the same way.
+        """
+        p = self.principal
+        if p is None:
+            return False
+        if p.has(Role.PARTNER) and PII_SCOPE not in p.scopes:
+            return p.has(*(r for r in Role if r is not Role.PARTNER))
+        return True
+
     def subscribes(self) -> bool:
         """The `events` subscription: AUDITOR, ADMIN, or a PARTNER with the `events` scope."""
         p = self.principal

@@ -10,7 +10,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema.cursors import encode_cursor
+from schema.pagination import encode_cursor
 from tests.api.policy_scenario import HR, NIP, OUTSIDER, SUPERVISOR, PolicyCity
 from tests.conftest import Tokens
 from tests.graphql import gql

@@ -9,7 +9,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema.cursors import encode_cursor
+from schema.pagination import encode_cursor
 from tests.conftest import Tokens
 from tests.graphql import gql
 

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schema.cursors import decode_cursor, encode_cursor, position_cursor, uuid_cursor
+from schema.pagination import decode_cursor, encode_cursor, position_cursor, uuid_cursor
 
 
 @given(value=st.text(max_size=100))

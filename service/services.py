@@ -107,6 +107,15 @@ class Services:
             await projector.load_positions()
         return head, projector.reached
 
+    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
+        """What a cached answer reading `tables` depends on: where they last changed, and the
+        log head while events are not yet scanned here (None: the head and every view)."""
+        head, reached = await self.positions()
+        if tables is None or self.primary is not None:
+            return head, reached
+        pending = head if head > self.projector.scanned else 0
+        return "tables", pending, *self.projector.table_positions(tables)
+
     async def wait_for(self, position: int, timeout: float) -> None:
         await self.projector.wait_for(position, timeout)
 

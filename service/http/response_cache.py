@@ -1,8 +1,10 @@
 """Bounded caches: an LRU bounded in entries and in bytes, and the response cache built on it.
 
 The response cache keys an answer by a digest of the document, the variables, the caller's
-visibility (subject, roles, scopes) and the log positions the views have reached: a write that
-reaches the views changes the key, and no key holds the document's text.
+visibility (subject, roles, scopes) and the log positions at which the read tables the document
+reads last changed (`service.http.read_sets`; the log head and every view's position when it may
+read anything): a write that changes what it reads changes the key once it reaches the views, and
+no key holds the document's text.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class ResponseCache:
         variables: dict[str, Any] | None,
         operation: str | None,
         visibility: tuple[str, ...],
-        positions: tuple[int, int],
+        positions: tuple[int | str, ...],
     ) -> str:
         shape = json.dumps(
             [document_digest, variables or {}, operation, visibility, positions],

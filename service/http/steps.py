@@ -133,12 +133,14 @@ class PipelineExtension(SchemaExtension):
             read_side = getattr(context.context, "read_side", None)
             views = read_side() if read_side is not None else views
         if context.operation_type is OperationType.QUERY and self.digest is not None:
+            assert context.graphql_document is not None
+            tables = self.pipeline.read_set_of(self.digest, context.graphql_document)
             key = self.pipeline.responses.key(
                 self.digest,
                 context.variables,
                 context.operation_name,
                 _visibility(getattr(context.context, "principal", None)),
-                await views.positions(),
+                await views.cache_positions(tables),
             )
             if (data := self.pipeline.responses.get(key)) is not None:
                 metrics.CACHE.labels("hit").inc()

@@ -120,6 +120,10 @@ class Pipeline:
             config.document_cache_entries, config.document_cache_bytes
         )
         self.paged: frozenset[str] = frozenset()
+        # (digest, introspection hidden) of documents that passed validation under those rules.
+        self.validated: BoundedLRU[tuple[str, bool], bool] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
         self.sdl: graphql.GraphQLSchema | None = None
         self.read_sets: BoundedLRU[str, ReadSet] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes

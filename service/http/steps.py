@@ -61,6 +61,7 @@ class PipelineExtension(SchemaExtension):
         self.cached = False
         self.oversized: int | None = None
         self._streamed = False
+        self.validated: tuple[str, bool] | None = None
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -90,9 +91,15 @@ class PipelineExtension(SchemaExtension):
                 AsOfFieldsRule,
                 *policy,
             )
+            # The same text under the same rules validates the same: skip graphql-core's pass.
+            self.validated = (self.digest or "", hidden)
+            if self.digest is not None and self.validated in self.pipeline.validated:
+                context.pre_execution_errors = []
         yield
         if context.pre_execution_errors or self.digest is None or context.query is None:
             return
+        if self.validated is not None:
+            self.pipeline.validated.put(self.validated, True, len(self.digest))
         if not self.cached and context.graphql_document is not None:
             self.pipeline.documents.put(self.digest, context.graphql_document, len(context.query))
         caller = getattr(context.context, "principal", None)

@@ -1,14 +1,17 @@
-"""The response cache: a read stays cached while other streams are written, and is never older
-than the views it reads."""
+"""The pipeline's caches: a read stays cached while other streams are written and is never older
+than the views it reads; a document validated once is not trusted beyond the rules it passed."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
+from service.app import create_app
 from service.services import Services
+from service.settings import Settings
 from tests.conftest import Tokens
 from tests.graphql import gql
 
@@ -63,3 +66,27 @@ async def test_a_page_stays_cached_while_other_streams_are_written_and_follows_i
     longer = await gql(client, TRAIL, headers=hr)
     assert len(longer["data"]["auditTrail"]["edges"]) > len(trail["data"]["auditTrail"]["edges"])
     await services.projector.stop()
+
+
+async def test_a_document_validated_for_staff_is_still_refused_to_a_partner_and_errors_stay(
+    services: Services, tokens: Tokens, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(
+        {
+            "KINERJA_DATA_DIR": str(tmp_path),
+            "KINERJA_JWT_SECRET": "test-secret-" + "x" * 32,
+            "KINERJA_ID_SECRET": "test-id-secret-" + "i" * 32,
+            "KINERJA_ENV": "production",
+        }
+    )
+    transport = httpx.ASGITransport(app=create_app(settings, services))
+    introspect = "{ __schema { queryType { name } } }"
+    async with httpx.AsyncClient(transport=transport, base_url="http://kinerja.test") as client:
+        for _ in range(2):
+            staff = await gql(client, introspect, headers=tokens.header("a-1", "AUDITOR"))
+            assert staff == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+        for _ in range(2):
+            partner = await gql(client, introspect, headers=tokens.header("app", "PARTNER"))
+            assert "introspection" in partner["errors"][0]["message"].lower()
+            wrong = await gql(client, "{ units { nope } }", headers=tokens.header("a-1", "AUDITOR"))
+            assert "nope" in wrong["errors"][0]["message"]

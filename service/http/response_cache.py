@@ -54,6 +54,19 @@ class BoundedLRU(Generic[K, V]):
             self.bytes -= dropped
 
 
+def encode_json(body: dict[str, Any]) -> bytes:
+    """A response body as the endpoint sends it (compact, UTF-8)."""
+    # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
+
+
+class Encoded(dict[str, Any]):
+    """A cached answer's `data`, with the HTTP body `{"data": ...}` already encoded."""
+
+    body: bytes = b""
+
+
 def digest(text: str) -> str:
     """The SHA-256 of a text, hex: what caches and the APQ store key documents by."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -63,7 +76,7 @@ class ResponseCache:
     """Answers (the `data` of error-free queries) by a digest of everything that shapes them."""
 
     def __init__(self, max_entries: int = 2048, max_bytes: int = 32_000_000) -> None:
-        self._entries: BoundedLRU[str, dict[str, Any]] = BoundedLRU(max_entries, max_bytes)
+        self._entries: BoundedLRU[str, Encoded] = BoundedLRU(max_entries, max_bytes)
 
     @staticmethod
     def key(
@@ -80,12 +93,13 @@ class ResponseCache:
         )
         return digest(shape)
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> Encoded | None:
         return self._entries.get(key)
 
     def put(self, key: str, data: dict[str, Any]) -> None:
-        size = len(json.dumps(data, separators=(",", ":"), default=str))
-        self._entries.put(key, data, size)
+        kept = Encoded(data)
+        kept.body = encode_json({"data": data})
+        self._entries.put(key, kept, len(kept.body))
 
     @property
     def bytes(self) -> int:

@@ -124,6 +124,10 @@ class Pipeline:
         self.validated: BoundedLRU[tuple[str, bool], bool] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes
         )
+        # Documents (by digest and variables' values) measured within the limits.
+        self.within_limits: BoundedLRU[str, bool] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
         self.sdl: graphql.GraphQLSchema | None = None
         self.read_sets: BoundedLRU[str, ReadSet] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes

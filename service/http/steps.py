@@ -7,6 +7,7 @@ execution, and coded, masked errors. `service.http.pipeline` describes the whole
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -126,10 +127,18 @@ class PipelineExtension(SchemaExtension):
         except NotAllowListed as error:
             return [refusal(str(error), "FORBIDDEN")]
         assert context.graphql_document is not None
+        # Within the limits once, within them again with the same variables' values.
+        values = json.dumps(context.variables, sort_keys=True, default=repr)
+        within = f"{self.digest}:{digest(values)}"
+        if self.digest is not None and within in self.pipeline.within_limits:
+            return []
         limits = self.pipeline.config.limits
-        return limit_errors(
+        errors = limit_errors(
             context.graphql_document, limits, self.pipeline.paged, context.variables
         )
+        if not errors and self.digest is not None:
+            self.pipeline.within_limits.put(within, True, len(within))
+        return errors
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context

@@ -76,7 +76,7 @@ class ResponseCache:
     """Answers (the `data` of error-free queries) by a digest of everything that shapes them."""
 
     def __init__(self, max_entries: int = 2048, max_bytes: int = 32_000_000) -> None:
-        self._entries: BoundedLRU[str, Encoded] = BoundedLRU(max_entries, max_bytes)
+        self._entries: BoundedLRU[str, bytes] = BoundedLRU(max_entries, max_bytes)
 
     @staticmethod
     def key(
@@ -94,12 +94,17 @@ class ResponseCache:
         return digest(shape)
 
     def get(self, key: str) -> Encoded | None:
-        return self._entries.get(key)
+        body = self._entries.get(key)
+        if body is None:
+            return None
+        # Only the encoded body is kept (a few times smaller than the objects): parse it back.
+        found = Encoded(json.loads(body)["data"])
+        found.body = body
+        return found
 
     def put(self, key: str, data: dict[str, Any]) -> None:
-        kept = Encoded(data)
-        kept.body = encode_json({"data": data})
-        self._entries.put(key, kept, len(kept.body))
+        body = encode_json({"data": data})
+        self._entries.put(key, body, len(body))
 
     @property
     def bytes(self) -> int:

@@ -47,7 +47,7 @@ async def rebuild_row(b: HttpBench) -> Row:
 
 
 async def as_of_row(b: HttpBench) -> Row:
-    """employeeAsOf of an employee whose stream holds 1,000 events vs reading those rows."""
+    """employeeAsOf of an employee whose stream holds LONG_STREAM events vs reading those rows."""
     s = b.services
     codes = list(b.city.units)[:2]
     start = datetime.now(UTC) - timedelta(days=2)
@@ -73,7 +73,7 @@ async def as_of_row(b: HttpBench) -> Row:
         rows = await s.pool.fetch(SUBJECT_ROWS, subject)
         assert len(rows) >= LONG_STREAM
 
-    # The server's own projector must have caught up with the 1,000 new events before timing.
+    # The server's own projector must have caught up with the new events before timing.
     head = await s.store.head()
     await b.http.post(
         f"{b.api.base}/graphql",
@@ -92,6 +92,6 @@ async def as_of_row(b: HttpBench) -> Row:
         3,
         "ours over HTTP (replay through the folds), each request a different `at` (a response"
         "-cache miss) after 3 warm-up requests, so the server's decoded-event cache (events"
-        " without sealed personal data) is warm; baseline: asyncpg fetch of the same 1,000"
-        " rows; medians of 15",
+        " without sealed personal data) is warm; baseline: asyncpg fetch of the same"
+        f" {LONG_STREAM:,} rows; medians of 15",
     )

@@ -7,6 +7,7 @@ times, interleaved, with the CPU each server and PostgreSQL used.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from bench import servers
+from bench import compare, http_compare, rebuild_bench, scale_bench, servers
 from bench.append import append_rates, bench_database
 from bench.common import (
     Row,
@@ -151,8 +152,8 @@ async def run() -> str:
     header = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, {version}. {seeded} "
         "Load: wrk (2 threads, 16 connections) in its own process; every server in its own "
-        "process on 127.0.0.1; each comparison three times, interleaved; ratios are the median "
-        "of the per-round ratios."
+        f"process on 127.0.0.1; each comparison {compare.REPETITIONS} times, interleaved; ratios"
+        " are the median of the per-round ratios."
     )
     return document(header, comparisons, _append_rows(ours, raw, library) + rows)
 
@@ -204,8 +205,26 @@ async def _server_version(url: str) -> str:
     return f"PostgreSQL {version.split()[0]} ({where})"
 
 
+def _options(argv: list[str] | None = None) -> argparse.Namespace:
+    """Sizes and rounds (the defaults are the full run `make bench` makes)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--employees", type=int, default=EMPLOYEES, help="seed-demo employees")
+    parser.add_argument("--rounds", type=int, default=compare.REPETITIONS, help="wrk rounds")
+    parser.add_argument("--miss-calls", type=int, default=http_compare.MISS_CALLS)
+    parser.add_argument("--large", type=int, default=scale_bench.LARGE, help="scale rows")
+    parser.add_argument("--long-stream", type=int, default=rebuild_bench.LONG_STREAM)
+    return parser.parse_args(argv)
+
+
 def main() -> None:
     """Run the suite and write bench/RESULTS.md."""
+    global EMPLOYEES
+    options = _options()
+    EMPLOYEES = options.employees
+    compare.REPETITIONS = options.rounds
+    http_compare.MISS_CALLS = options.miss_calls
+    scale_bench.LARGE = options.large
+    rebuild_bench.LONG_STREAM = options.long_stream
     try:
         text = asyncio.run(run())
     except WrkMissing as missing:

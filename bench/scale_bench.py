@@ -66,7 +66,7 @@ def _uuid(g: int) -> UUID:
 
 
 async def scale_rows(b: HttpBench) -> list[Row]:
-    """The same reads on 10,000 rows and on 1,000,000 rows."""
+    """The same reads on SMALL rows and on LARGE rows (10,000 and 1,000,000 by default)."""
     rng = random.Random(11)
     await _fill(b, 1, SMALL)
     one_small, page_small = await _measure(b, SMALL, rng)
@@ -80,14 +80,14 @@ async def scale_rows(b: HttpBench) -> list[Row]:
     )
     return [
         time_row(
-            "`employee(nip)` at 1,000,000 employees (baseline: at 10,000)",
+            f"`employee(nip)` at {LARGE:,} employees (baseline: at {SMALL:,})",
             one_large,
             one_small,
             1.2,
             note,
         ),
         time_row(
-            "`employees(first: 50)` page at 1,000,000 (baseline: at 10,000)",
+            f"`employees(first: 50)` page at {LARGE:,} (baseline: at {SMALL:,})",
             page_large,
             page_small,
             1.2,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import compare
 from bench.common import Row, ratio_row
 from bench.compare import Comparison
 
@@ -24,7 +25,7 @@ def _paired(c: Comparison, ours: str, peer: str, minimum: float, note: str) -> R
 def target_rows(comparisons: list[Comparison], measured: dict[str, Any]) -> list[Row]:
     """The HTTP targets: page miss and hit, submit, hit rate under writes, lag, memory."""
     miss, hit, submit = comparisons
-    paired = "median of the three per-round ratios"
+    paired = f"median of the {compare.REPETITIONS} per-round ratios"
     rows = [
         _paired(miss, "kinerja", "PostGraphile 4", 1.0, paired),
         _paired(miss, "kinerja", "raw", 0.3, paired),

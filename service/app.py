@@ -107,6 +107,9 @@ class _LateViews:
     async def positions(self) -> tuple[int, int]:
         return await self._services().positions()
 
+    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
+        return await self._services().cache_positions(tables)
+
 
 def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:
     def verify(token: str) -> Principal:

@@ -37,7 +37,10 @@ from service.readiness import check_ready
 from service.replicas import attach_read_sides, direct_url, pool_options, replica_positions
 from service.settings import Settings
 from service.views.history import FactCache, as_of_pool
-from service.views.projector import Projector, own_pool
+from service.views.projector import ProjectionTimeout, Projector, own_pool
+
+# How long a cached read waits for the projector to scan a write it was told of (NOTIFY).
+CACHE_SETTLE_SECONDS = 0.05
 
 
 @dataclass
@@ -106,6 +109,20 @@ class Services:
         if not self.settings.run_projector:
             await projector.load_positions()
         return head, projector.reached
+
+    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
+        """What a cached answer reading `tables` depends on: where they last changed, and the
+        log head while events are not yet scanned here (None: the head and every view)."""
+        head, reached = await self.positions()
+        if tables is None or self.primary is not None:
+            return head, reached
+        if head > self.projector.scanned and self.projector.listening:
+            # A write announced, not yet scanned here: wait (briefly) to learn which tables it
+            # changed rather than answer anew under a key of its own.
+            with contextlib.suppress(ProjectionTimeout):
+                await self.projector.wait_for(head, CACHE_SETTLE_SECONDS)
+        pending = head if head > self.projector.scanned else 0
+        return "tables", pending, *self.projector.table_positions(tables)
 
     async def wait_for(self, position: int, timeout: float) -> None:
         await self.projector.wait_for(position, timeout)

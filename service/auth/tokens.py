@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -40,6 +42,9 @@ ANONYMOUS = Principal(sub="")
 # Each accepted asymmetric algorithm and the JWK key type (`kty`) that can verify it.
 _KEY_TYPES = {"RS256": "RSA", "ES256": "EC"}
 _MAX_CLOCK_SKEW = 60
+# Verified tokens kept (by their SHA-256), and how long one holds before it is verified again.
+VERIFIED_ENTRIES = 4096
+REVERIFY_SECONDS = 300.0
 
 
 def claim_at(claims: Mapping[str, object], path: str) -> object:
@@ -118,6 +123,7 @@ class TokenVerifier:
         self._audience = settings.jwt_audience
         self._claims = ClaimMapping.of(settings)
         self._jwks: jwt.PyJWKSet | None = None
+        self._verified: OrderedDict[bytes, tuple[Principal, float]] = OrderedDict()
         self._jwks_client: jwt.PyJWKClient | None = None
         if settings.jwks_file is not None:
             self._jwks = jwt.PyJWKSet.from_dict(json.loads(settings.jwks_file.read_text()))
@@ -148,7 +154,21 @@ class TokenVerifier:
         raise AuthError(f"token algorithm {alg!r} is not accepted")
 
     def verify(self, token: str) -> Principal:
-        """The principal of a valid token, or AuthError."""
+        """The principal of a valid token, or AuthError (verified once while it holds)."""
+        known = hashlib.sha256(token.encode()).digest()
+        now = time.time()
+        cached = self._verified.get(known)
+        if cached is not None and now < cached[1]:
+            self._verified.move_to_end(known)
+            return cached[0]
+        principal, expires = self._verify(token)
+        # Until it expires, or REVERIFY_SECONDS pass (a key rotated out stops being trusted).
+        self._verified[known] = (principal, min(expires, now + REVERIFY_SECONDS))
+        while len(self._verified) > VERIFIED_ENTRIES:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             alg = str(jwt.get_unverified_header(token).get("alg", ""))
             key, algorithms = self._key_for(token, alg)
@@ -168,7 +188,7 @@ class TokenVerifier:
             raise AuthError("invalid token: its key cannot verify its algorithm") from None
         if int(claims["iat"]) > time.time() + _MAX_CLOCK_SKEW:
             raise AuthError("invalid token: issued in the future")
-        return self._claims.principal(claims)
+        return self._claims.principal(claims), float(claims["exp"])
 
 
 def mint_token(

@@ -78,8 +78,17 @@ def _uuid_bytes(value: uuid.UUID | str) -> bytes:
     return (value if isinstance(value, uuid.UUID) else uuid.UUID(value)).bytes
 
 
+_new_object = object.__new__
+_set_slot = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
 def _uuid_from_bytes(data: bytes) -> uuid.UUID:
-    return uuid.UUID(bytes=bytes(data))
+    # What uuid.UUID(bytes=...) builds, without its argument checks (16 bytes from the server).
+    value = _new_object(uuid.UUID)
+    _set_slot(value, "int", int.from_bytes(data, "big"))
+    _set_slot(value, "is_safe", _UNKNOWN)
+    return value
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:

@@ -7,7 +7,6 @@ the read-your-writes wait, and the request id header. Every other step is the pi
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -33,6 +32,7 @@ from service.http.protocol import (
     negotiate,
     read_request,
 )
+from service.http.response_cache import Encoded, encode_json
 from service.telemetry import logs, metrics
 from service.views.projector import ProjectionTimeout
 
@@ -67,10 +67,7 @@ class EndpointConfig:
     min_position_timeout: float = 5.0
 
 
-def _json(body: dict[str, Any]) -> bytes:
-    # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8", "backslashreplace")
+_json = encode_json
 
 
 class GraphQLEndpoint:
@@ -204,6 +201,8 @@ def _answer(result: ExecutionResult, media_type: str) -> tuple[int, bytes, dict[
         if "retryAfter" in extensions:
             headers["Retry-After"] = f"{extensions['retryAfter']:g}"
         return status, _json({"errors": errors}), headers
+    if not errors and isinstance(result.data, Encoded):
+        return 200, result.data.body, {}  # a cached answer: encoded when it was cached
     body: dict[str, Any] = {"data": result.data}
     if errors:
         body["errors"] = errors

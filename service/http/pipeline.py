@@ -44,6 +44,7 @@ from service.http.limits import (
 from service.http.persisted import PersistedQueries
 from service.http.protocol import RequestError
 from service.http.ratelimit import RateLimiter
+from service.http.read_sets import ReadSet, read_set
 from service.http.response_cache import BoundedLRU, ResponseCache
 from service.http.steps import PipelineExtension
 
@@ -71,6 +72,9 @@ class ViewClock(Protocol):
 
     async def positions(self) -> tuple[int, int]:
         """(log head, position every view has reached)."""
+
+    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
+        """Where `tables` last changed (None: the log head and every view's position)."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +120,31 @@ class Pipeline:
             config.document_cache_entries, config.document_cache_bytes
         )
         self.paged: frozenset[str] = frozenset()
+        # (digest, introspection hidden) of documents that passed validation under those rules.
+        self.validated: BoundedLRU[tuple[str, bool], bool] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
+        # Documents (by digest and variables' values) measured within the limits.
+        self.within_limits: BoundedLRU[str, bool] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
+        self.sdl: graphql.GraphQLSchema | None = None
+        self.read_sets: BoundedLRU[str, ReadSet] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
 
     def bind(self, schema: Schema) -> None:
         """Learn which fields are paged from the schema's SDL (the public description of it)."""
-        self.paged = paged_fields(graphql.build_schema(schema.as_str()))
+        self.sdl = graphql.build_schema(schema.as_str())
+        self.paged = paged_fields(self.sdl)
+
+    def read_set_of(self, document_digest: str, document: DocumentNode) -> ReadSet:
+        """The tables a document reads (cached by its digest); None: it may read anything."""
+        if document_digest in self.read_sets:
+            return self.read_sets.get(document_digest)
+        found = None if self.sdl is None else read_set(self.sdl, document)
+        self.read_sets.put(document_digest, found, 64)
+        return found
 
     def extension(self) -> SchemaExtension:
         """A fresh extension for one operation (Strawberry calls this per operation)."""

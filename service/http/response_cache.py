@@ -1,8 +1,10 @@
 """Bounded caches: an LRU bounded in entries and in bytes, and the response cache built on it.
 
 The response cache keys an answer by a digest of the document, the variables, the caller's
-visibility (subject, roles, scopes) and the log positions the views have reached: a write that
-reaches the views changes the key, and no key holds the document's text.
+visibility (subject, roles, scopes) and the log positions at which the read tables the document
+reads last changed (`service.http.read_sets`; the log head and every view's position when it may
+read anything): a write that changes what it reads changes the key once it reaches the views, and
+no key holds the document's text.
 """
 
 from __future__ import annotations
@@ -52,6 +54,19 @@ class BoundedLRU(Generic[K, V]):
             self.bytes -= dropped
 
 
+def encode_json(body: dict[str, Any]) -> bytes:
+    """A response body as the endpoint sends it (compact, UTF-8)."""
+    # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
+
+
+class Encoded(dict[str, Any]):
+    """A cached answer's `data`, with the HTTP body `{"data": ...}` already encoded."""
+
+    body: bytes = b""
+
+
 def digest(text: str) -> str:
     """The SHA-256 of a text, hex: what caches and the APQ store key documents by."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -61,7 +76,7 @@ class ResponseCache:
     """Answers (the `data` of error-free queries) by a digest of everything that shapes them."""
 
     def __init__(self, max_entries: int = 2048, max_bytes: int = 32_000_000) -> None:
-        self._entries: BoundedLRU[str, dict[str, Any]] = BoundedLRU(max_entries, max_bytes)
+        self._entries: BoundedLRU[str, bytes] = BoundedLRU(max_entries, max_bytes)
 
     @staticmethod
     def key(
@@ -69,7 +84,7 @@ class ResponseCache:
         variables: dict[str, Any] | None,
         operation: str | None,
         visibility: tuple[str, ...],
-        positions: tuple[int, int],
+        positions: tuple[int | str, ...],
     ) -> str:
         shape = json.dumps(
             [document_digest, variables or {}, operation, visibility, positions],
@@ -78,12 +93,18 @@ class ResponseCache:
         )
         return digest(shape)
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        return self._entries.get(key)
+    def get(self, key: str) -> Encoded | None:
+        body = self._entries.get(key)
+        if body is None:
+            return None
+        # Only the encoded body is kept (a few times smaller than the objects): parse it back.
+        found = Encoded(json.loads(body)["data"])
+        found.body = body
+        return found
 
     def put(self, key: str, data: dict[str, Any]) -> None:
-        size = len(json.dumps(data, separators=(",", ":"), default=str))
-        self._entries.put(key, data, size)
+        body = encode_json({"data": data})
+        self._entries.put(key, body, len(body))
 
     @property
     def bytes(self) -> int:

@@ -7,6 +7,7 @@ execution, and coded, masked errors. `service.http.pipeline` describes the whole
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,7 @@ class PipelineExtension(SchemaExtension):
         self.cached = False
         self.oversized: int | None = None
         self._streamed = False
+        self.validated: tuple[str, bool] | None = None
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -90,9 +92,15 @@ class PipelineExtension(SchemaExtension):
                 AsOfFieldsRule,
                 *policy,
             )
+            # The same text under the same rules validates the same: skip graphql-core's pass.
+            self.validated = (self.digest or "", hidden)
+            if self.digest is not None and self.validated in self.pipeline.validated:
+                context.pre_execution_errors = []
         yield
         if context.pre_execution_errors or self.digest is None or context.query is None:
             return
+        if self.validated is not None:
+            self.pipeline.validated.put(self.validated, True, len(self.digest))
         if not self.cached and context.graphql_document is not None:
             self.pipeline.documents.put(self.digest, context.graphql_document, len(context.query))
         caller = getattr(context.context, "principal", None)
@@ -119,10 +127,18 @@ class PipelineExtension(SchemaExtension):
         except NotAllowListed as error:
             return [refusal(str(error), "FORBIDDEN")]
         assert context.graphql_document is not None
+        # Within the limits once, within them again with the same variables' values.
+        values = json.dumps(context.variables, sort_keys=True, default=repr)
+        within = f"{self.digest}:{digest(values)}"
+        if self.digest is not None and within in self.pipeline.within_limits:
+            return []
         limits = self.pipeline.config.limits
-        return limit_errors(
+        errors = limit_errors(
             context.graphql_document, limits, self.pipeline.paged, context.variables
         )
+        if not errors and self.digest is not None:
+            self.pipeline.within_limits.put(within, True, len(within))
+        return errors
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -133,12 +149,14 @@ class PipelineExtension(SchemaExtension):
             read_side = getattr(context.context, "read_side", None)
             views = read_side() if read_side is not None else views
         if context.operation_type is OperationType.QUERY and self.digest is not None:
+            assert context.graphql_document is not None
+            tables = self.pipeline.read_set_of(self.digest, context.graphql_document)
             key = self.pipeline.responses.key(
                 self.digest,
                 context.variables,
                 context.operation_name,
                 _visibility(getattr(context.context, "principal", None)),
-                await views.positions(),
+                await views.cache_positions(tables),
             )
             if (data := self.pipeline.responses.get(key)) is not None:
                 metrics.CACHE.labels("hit").inc()

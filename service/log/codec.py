@@ -14,6 +14,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     StoredEvent,
+    Transcoder,
     Transcoding,
     UUIDAsHex,
 )
@@ -33,6 +34,27 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class _Transcoder(JSONTranscoder):
+    def decode_value(self, value: Any) -> Any:
+        """A value parsed by plain `json.loads` (a sealed field's), with transcoded objects
+        (UUIDs, datetimes, dates) revived as a parse through this transcoder would."""
+        if isinstance(value, list):
+            return [self.decode_value(v) for v in value]
+        if isinstance(value, dict):
+            return self._decode_obj({k: self.decode_value(v) for k, v in value.items()})
+        return value
+
+
+class _Parsed(Transcoder):
+    """A Mapper's transcoder for state its caller has already parsed."""
+
+    def encode(self, obj: Any) -> bytes:
+        raise NotImplementedError("only decodes")
+
+    def decode(self, data: bytes) -> Any:
+        return data
 
 
 @dataclass(frozen=True)
@@ -58,11 +80,13 @@ class EventCodec:
 
     def __init__(self, keyring: KeyRing | None = None) -> None:
         self.keyring = keyring
-        transcoder = JSONTranscoder()
+        transcoder = _Transcoder()
         transcoder.register(UUIDAsHex())
         transcoder.register(DatetimeAsISO())
         transcoder.register(DateAsISO())
+        self._transcoder = transcoder
         self._mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+        self._parsed: Mapper[UUID] = Mapper(transcoder=_Parsed())
 
     def encode(self, event: DomainEventProtocol[Any]) -> EncodedEvent:
         stored = self._mapper.to_stored_event(event)
@@ -103,13 +127,18 @@ class EventCodec:
     def decode(
         self, stream_id: UUID, stream_version: int, topic: str, payload: bytes
     ) -> DomainEventProtocol[Any]:
-        stored = StoredEvent(
-            originator_id=stream_id,
-            originator_version=stream_version,
-            topic=topic,
-            state=self.open(payload),
-        )
-        return self._mapper.to_domain_event(stored)
+        """The domain event, its payload's JSON parsed once (sealed fields opened in place)."""
+        if self.keyring is None or SEALED.encode() not in payload:
+            stored = StoredEvent(stream_id, stream_version, topic, payload)
+            return self._mapper.to_domain_event(stored)
+        keyring, revive = self.keyring, self._transcoder.decode_value
+        state = {
+            k: revive(keyring.open(k, v)) if isinstance(v, dict) and SEALED in v else v
+            for k, v in self._transcoder.decode(payload).items()
+        }
+        # The parsed state goes to the same Mapper steps (id conversion, upcasting) as bytes do.
+        opened = StoredEvent(stream_id, stream_version, topic, cast(bytes, state))
+        return self._parsed.to_domain_event(opened)
 
 
 def _compact(state: dict[str, Any]) -> bytes:

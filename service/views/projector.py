@@ -68,6 +68,11 @@ class Projector:
         # Otherwise (a separate projector worker) it only watches the checkpoints.
         self._inline = inline
         self.positions: dict[str, int] = {}
+        # The log position at which each read table last changed, known for every event up to
+        # `scanned` (the batches scanned here, whoever applied them); see `table_positions`.
+        self.changed: dict[str, int] = {}
+        self.scanned = 0
+        self._owner = {t.name: p.name for p in self.projections for t in p.tables}
         # The newest log position announced by NOTIFY (kept while the loop runs).
         self.notified_head = 0
         self._advanced = asyncio.Condition()
@@ -82,6 +87,12 @@ class Projector:
         rows = await self._pool.fetch("SELECT name, position FROM projection_checkpoints")
         stored = {r["name"]: r["position"] for r in rows}
         self.positions = {p.name: stored.get(p.name, 0) for p in self.projections}
+        for projection in self.projections:
+            # Applied here unseen (another process, an earlier run): changed anywhere up to it.
+            if self.positions[projection.name] > self.scanned:
+                for table in projection.tables:
+                    self.changed[table.name] = self.positions[projection.name]
+        self.scanned = max(self.scanned, self.reached)
 
     def start(self, connect: Connect | None = None) -> None:
         """Run the catch-up loop in the background (LISTEN-driven, polling as a fallback).
@@ -151,6 +162,7 @@ class Projector:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]
             self.positions.update(await self._apply(facts, pool or self._pool))
+            self._scan(facts)
             async with self._advanced:
                 self._advanced.notify_all()
 
@@ -183,6 +195,30 @@ class Projector:
                     list(moved.values()),
                 )
             return reached
+
+    def _scan(self, facts: list[Fact]) -> None:
+        """Note the tables each (now applied) fact changes: a batch read from `reached` on."""
+        if not facts:
+            return
+        for projection in self.projections:
+            for fact in facts:
+                for table, _ in projection.touches(fact):
+                    self.changed[table] = max(self.changed.get(table, 0), fact.position)
+        self.scanned = max(self.scanned, facts[-1].position)
+
+    def table_positions(self, tables: frozenset[str]) -> tuple[int, ...]:
+        """Where these read tables last changed, in name order: equal tuples, equal tables.
+
+        A table whose projection applied events not scanned here counts as changed at its
+        projection's position (it may have changed anywhere up to there).
+        """
+        found = []
+        for table in sorted(tables):
+            owner = self._owner.get(table)
+            applied = self.positions.get(owner, 0) if owner else self.reached
+            stale = owner is None or applied > self.scanned
+            found.append(applied if stale else self.changed.get(table, 0))
+        return tuple(found)
 
     @property
     def listening(self) -> bool:

@@ -13,7 +13,7 @@ from schema.context import Info
 from schema.descriptions import NIP
 from schema.links import EmployeeType
 from service.auth.policy import HISTORY_READERS
-from service.views.history import AsOfReader, replay_subject
+from service.views.as_of import AsOfReader, replay_subject
 
 
 async def _employee_as_of(

@@ -17,8 +17,8 @@ from graphql import GraphQLError
 from projections.engine import MemoryRows
 from projections.sql import Reader
 from service.services import Services
+from service.views.as_of import AsOfReader
 from service.views.facts import to_fact
-from service.views.history import AsOfReader
 from service.views.rows import load_rows
 
 log = logging.getLogger("kinerja.pending")

@@ -36,7 +36,7 @@ from service.log.store import EventStore
 from service.readiness import check_ready
 from service.replicas import attach_read_sides, direct_url, pool_options, replica_positions
 from service.settings import Settings
-from service.views.history import FactCache, as_of_pool
+from service.views.as_of import FactCache, as_of_pool
 from service.views.projector import ProjectionTimeout, Projector, own_pool
 
 # How long a cached read waits for the projector to scan a write it was told of (NOTIFY).

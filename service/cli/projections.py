@@ -18,7 +18,7 @@ from rich.progress import (
 
 from service.services import Services, running
 from service.settings import Settings
-from service.views.history import RowDifference, compare_with_live, replay_all
+from service.views.compare import RowDifference, compare_with_live, replay_all
 from service.views.rebuild import RebuildResult, rebuild
 
 projections_app = typer.Typer(help="Check and rebuild the read models.", no_args_is_help=True)

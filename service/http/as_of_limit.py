@@ -21,7 +21,7 @@ from graphql import (
     ValidationRule,
 )
 
-from service.views.history import AS_OF_POOL_SIZE, MAX_AS_OF_FIELDS
+from service.views.as_of import AS_OF_POOL_SIZE, MAX_AS_OF_FIELDS
 
 AS_OF_FIELDS = frozenset({"employeeAsOf", "employeeAtPosition"})
 

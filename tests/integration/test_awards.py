@@ -32,7 +32,7 @@ from service.handlers.performance import SubmitEvaluation
 from service.handlers.training import PublishProgram, RecordCompletion
 from service.services import Services, build_services, close_services
 from service.settings import Settings
-from service.views.history import compare_with_live, replay_all
+from service.views.compare import compare_with_live, replay_all
 from tests import rfc9162
 
 HR = Principal(sub="196001011990011001", roles=frozenset({Role.HR}))

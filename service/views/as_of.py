@@ -1,14 +1,14 @@
-"""History: views as the log stood at a past moment, and projections rebuilt aside for checks.
+"""As-of reads: the views as the log stood at a past moment, for one person.
 
-Both replay the log through the projections' own folds in memory (projections.engine.replay):
-the same code the projector runs, never a second implementation.
+The log is replayed through the projections' own folds in memory (projections.engine.replay):
+the same code the projector runs, never a second implementation. Rebuilding every projection
+aside and comparing it with the live tables is `service/views/compare.py`.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,7 +17,6 @@ import asyncpg
 
 from domain.organisation import unit_stream_id
 from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
-from service.db.pg import Connection
 from service.db.server import init_connection
 from service.errors import ClientFacingError
 from service.log import reads
@@ -83,60 +82,6 @@ async def replay_subject(
         facts += decode.facts(units)
         facts.sort(key=lambda fact: fact.position)
     return replay(projections, facts)
-
-
-async def replay_all(store: EventStore, projections: list[Projection]) -> MemoryRows:
-    """Every projection rebuilt from position 0, in memory."""
-    memory = MemoryRows()
-    after = 0
-    while events := await store.read_all(after, 5000):
-        for event in events:
-            fact = to_fact(store.codec, event)
-            for projection in projections:
-                memory.apply(projection, fact)
-        after = events[-1].position
-    return memory
-
-
-@dataclass(frozen=True)
-class RowDifference:
-    """One read-table row that differs between the live tables and a rebuild."""
-
-    table: str
-    key: tuple[Any, ...]
-    live: Row | None
-    rebuilt: Row | None
-
-    def describe(self) -> str:
-        if self.live is None:
-            return f"{self.table} {self.key}: missing from the live table"
-        if self.rebuilt is None:
-            return f"{self.table} {self.key}: in the live table but not in a rebuild"
-        changed = sorted(
-            k
-            for k in self.live.keys() | self.rebuilt.keys()
-            if self.live.get(k) != self.rebuilt.get(k)
-        )
-        return f"{self.table} {self.key}: columns differ: {', '.join(changed)}"
-
-
-async def compare_with_live(
-    conn: Connection, projections: list[Projection], rebuilt: MemoryRows
-) -> list[RowDifference]:
-    """Every row where the live read tables and the rebuilt ones disagree."""
-    differences: list[RowDifference] = []
-    for projection in projections:
-        for table in projection.tables:
-            live = {
-                table.key_of(r): dict(r) for r in await conn.fetch(f"SELECT * FROM {table.name}")
-            }
-            fresh = {table.key_of(r): r for r in rebuilt.table(table.name)}
-            for key in sorted(live.keys() | fresh.keys(), key=repr):
-                if live.get(key) != fresh.get(key):
-                    differences.append(
-                        RowDifference(table.name, key, live.get(key), fresh.get(key))
-                    )
-    return differences
 
 
 # The as-of connections: a document may carry at most MAX_AS_OF_FIELDS as-of fields (the

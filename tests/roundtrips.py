@@ -16,7 +16,7 @@ import struct
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 _SSL_REQUEST = 80877103
 _GSSENC_REQUEST = 80877104
@@ -42,8 +42,12 @@ class CountingProxy:
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
+        # The embedded server is reached by its socket folder, named in the query (`host=/...`).
+        query = parse_qs(parts.query)
+        socket_dir = next((h for h in query.pop("host", []) if h.startswith("/")), None)
         self._target = (parts.hostname or "127.0.0.1", parts.port or 5432)
-        self._url = parts
+        self._socket = f"{socket_dir}/.s.PGSQL.{parts.port or 5432}" if socket_dir else None
+        self._url = parts._replace(query=urlencode(query, doseq=True))
         self.trips = RoundTrips()
         self._server: asyncio.Server | None = None
 
@@ -69,7 +73,10 @@ class CountingProxy:
     async def _serve(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
         try:
             startup = await self._startup(client, to_client)
-            server, to_server = await asyncio.open_connection(*self._target)
+            if self._socket is not None:
+                server, to_server = await asyncio.open_unix_connection(self._socket)
+            else:
+                server, to_server = await asyncio.open_connection(*self._target)
         except (ConnectionError, asyncio.IncompleteReadError):
             to_client.close()
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import statistics
 import time
 from uuid import UUID
 
@@ -19,6 +20,7 @@ ONE = """query One($nip: String!) { employee(nip: $nip) {
   id nip name employmentType positionKind positionTitle version } }"""
 SMALL, LARGE = 10_000, 1_000_000
 SAMPLES = 40
+PASSES = 3
 # Valid NIPs: birth 1970-01-01 + g % 10000 days, TMT 2020-MM, male, serial from g.
 FILL = """
 INSERT INTO directory_employees (id, nip, name, employment_type, gender, unit_code,
@@ -37,11 +39,22 @@ async def _fill(b: HttpBench, first: int, last: int) -> None:
     async with b.services.pool.acquire() as conn:
         for start in range(first, last + 1, 100_000):
             await conn.execute(FILL, start, min(start + 99_999, last))
-        await conn.execute("ANALYZE directory_employees")
+        # What autovacuum would do after a bulk load, done now so that it does not run during
+        # the reads: hint bits set, visibility map and statistics current, dirty pages written.
+        await conn.execute("VACUUM (ANALYZE) directory_employees")
+        await conn.execute("CHECKPOINT")
 
 
 async def _measure(b: HttpBench, upto: int, rng: random.Random) -> tuple[float, float]:
-    """(median employee(nip), median employees page) over SAMPLES distinct, uncached requests."""
+    """(employee(nip), employees page): the median over PASSES passes after a warm-up pass."""
+    await _pass(b, upto, rng)
+    ones, pages = zip(*[await _pass(b, upto, rng) for _ in range(PASSES)], strict=True)
+    return statistics.median(ones), statistics.median(pages)
+
+
+async def _pass(b: HttpBench, upto: int, rng: random.Random) -> tuple[float, float]:
+    """(median employee(nip), median employees page) over SAMPLES distinct, uncached requests:
+    each pass picks its own employees, so no request is answered from the response cache."""
     auditor = token(b.settings, "bench-auditor", "AUDITOR")
     picks = rng.sample(range(1, upto + 1), SAMPLES)
     rows = await b.services.pool.fetch(
@@ -76,7 +89,8 @@ async def scale_rows(b: HttpBench) -> list[Row]:
     one_large, page_large = await _measure(b, LARGE, rng)
     note = (
         f"directory_employees filled by generate_series ({filled:.0f} s), not through the log; "
-        f"median of {SAMPLES} distinct (uncached) requests over HTTP"
+        f"median of {PASSES} passes (after a warm-up pass) of the median of {SAMPLES} distinct "
+        "(uncached) requests over HTTP"
     )
     return [
         time_row(

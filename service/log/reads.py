@@ -39,12 +39,14 @@ _TRAIL = (
     " AND ($7::timestamptz IS NULL OR recorded_at <= $7)"
     " ORDER BY position LIMIT $8"
 )
-_BOUNDED = (
-    " AND ($2::timestamptz IS NULL OR recorded_at <= $2)"
-    " AND ($3::bigint IS NULL OR position <= $3) ORDER BY position"
+_BOUNDS = (
+    " AND ($2::timestamptz IS NULL OR recorded_at <= $2) AND ($3::bigint IS NULL OR position <= $3)"
 )
-_ABOUT_AS_OF = f"SELECT {EVENT_COLUMNS} FROM events WHERE (subject_id = $1 OR stream_id = $1)"
-_STREAMS_AS_OF = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::uuid[])"
+_ABOUT = " FROM events WHERE (subject_id = $1 OR stream_id = $1)" + _BOUNDS
+_STREAMS = " FROM events WHERE stream_id = ANY($1::uuid[])" + _BOUNDS
+# Positions only, as one int8[] (in log order): a replay whose decoded events are cached needs
+# nothing else, so the rows' payloads and metadata need not cross the wire nor be parsed.
+_POSITIONS = "SELECT coalesce(array_agg(position ORDER BY position), '{}')"
 
 
 @dataclass(frozen=True)
@@ -112,21 +114,19 @@ async def at_positions(conn: Reader, positions: Sequence[int]) -> list[RecordedE
     return [record_from_row(r) for r in rows]
 
 
-async def about_as_of(
+async def positions_about_as_of(
     conn: Reader, subject_id: UUID, *, until: datetime | None, position: int | None
-) -> list[RecordedEvent]:
-    """The events about a person (or in their stream) recorded by `until` and at or before
-    `position` (each bound optional), in log order."""
-    rows = await conn.fetch(_ABOUT_AS_OF + _BOUNDED, subject_id, until, position)
-    return [record_from_row(r) for r in rows]
+) -> list[int]:
+    """The positions of the events about a person (or in their stream) recorded by `until` and
+    at or before `position` (each bound optional), in log order."""
+    return list(await conn.fetchval(_POSITIONS + _ABOUT, subject_id, until, position))
 
 
-async def streams_as_of(
+async def positions_of_streams_as_of(
     conn: Reader, stream_ids: list[UUID], *, until: datetime | None, position: int | None
-) -> list[RecordedEvent]:
-    """The events of these streams within the same optional bounds, in log order."""
-    rows = await conn.fetch(_STREAMS_AS_OF + _BOUNDED, stream_ids, until, position)
-    return [record_from_row(r) for r in rows]
+) -> list[int]:
+    """The positions of these streams' events within the same optional bounds, in log order."""
+    return list(await conn.fetchval(_POSITIONS + _STREAMS, stream_ids, until, position))
 
 
 async def chain_hashes(conn: Reader, after: int, upto: int) -> list[bytes]:

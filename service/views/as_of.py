@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 
 from domain.organisation import unit_stream_id
-from projections.engine import Fact, MemoryRows, Projection, Row, RowRef, Table, replay
+from projections.engine import Fact, Key, MemoryRows, Projection, Row, RowRef, Table, replay
 from service.db.server import init_connection
 from service.errors import ClientFacingError
 from service.log import reads
@@ -55,6 +55,43 @@ class FactCache:
             found.append(fact)
         return found
 
+    async def load(self, store: EventStore, positions: list[int]) -> list[Fact]:
+        """The facts at these positions, in that order: the cached ones as they are, the rest
+        read in one query (their sealed fields' keys loaded) and decoded."""
+        found = {p: fact for p in positions if (fact := self._facts.get(p)) is not None}
+        if missing := [p for p in positions if p not in found]:
+            events = await store.prefetch(await reads.at_positions(store.pool, missing))
+            found.update((fact.position, fact) for fact in self.facts(events))
+        return [found[p] for p in positions if p in found]
+
+
+class Replay:
+    """The facts of an as-of read, folded into memory one projection at a time when a read first
+    needs its tables. A projection's fold sees only its own tables' rows, so folding each one
+    through all the facts gives the rows folding them together (engine.replay) would."""
+
+    def __init__(self, projections: list[Projection], facts: list[Fact]) -> None:
+        self._pending = {id(p): p for p in projections}
+        self._owner = {t.name: id(p) for p in projections for t in p.tables}
+        self._facts = facts
+        self._rows: dict[RowRef, Row] = {}
+
+    def get(self, table: str, key: Key) -> Row | None:
+        """One replayed row (folding only the projection that owns the table, if not yet)."""
+        self._fold(self._owner[table])
+        return self._rows.get((table, key))
+
+    @property
+    def rows(self) -> dict[RowRef, Row]:
+        """Every replayed row (folding the projections not folded yet)."""
+        for projection in list(self._pending):
+            self._fold(projection)
+        return self._rows
+
+    def _fold(self, projection: int) -> None:
+        if (found := self._pending.pop(projection, None)) is not None:
+            self._rows.update(replay([found], self._facts).rows)
+
 
 async def replay_subject(
     store: EventStore,
@@ -64,12 +101,11 @@ async def replay_subject(
     until: datetime | None = None,
     position: int | None = None,
     cache: FactCache | None = None,
-) -> MemoryRows:
+) -> Replay:
     """The views of one person (and of the units they belonged to) as the log stood then."""
-    about = await reads.about_as_of(store.pool, subject_id, until=until, position=position)
-    events = await store.prefetch(about)
-    decode = cache or FactCache(store.codec, size=0)
-    facts = decode.facts(events)
+    pool, decode = store.pool, cache or FactCache(store.codec, size=0)
+    about = await reads.positions_about_as_of(pool, subject_id, until=until, position=position)
+    facts = await decode.load(store, about)
     codes = {
         value
         for fact in facts
@@ -78,10 +114,12 @@ async def replay_subject(
     }
     if codes:
         streams = [unit_stream_id(code) for code in codes]
-        units = await reads.streams_as_of(store.pool, streams, until=until, position=position)
-        facts += decode.facts(units)
+        units = await reads.positions_of_streams_as_of(
+            pool, streams, until=until, position=position
+        )
+        facts += await decode.load(store, units)
         facts.sort(key=lambda fact: fact.position)
-    return replay(projections, facts)
+    return Replay(projections, facts)
 
 
 # The as-of connections: a document may carry at most MAX_AS_OF_FIELDS as-of fields (the
@@ -105,12 +143,13 @@ class AsOfReader:
         self,
         pool: asyncpg.Pool,
         projections: list[Projection],
-        memory: MemoryRows,
+        memory: MemoryRows | Replay,
         timeout: float = 5.0,
     ) -> None:
         self._pool = pool
         self._tables = {t.name: t for p in projections for t in p.tables}
-        self._rows: dict[RowRef, Row | None] = dict(memory.rows)
+        self._memory = memory
+        self._rows: dict[RowRef, Row | None] | None = None
         self._timeout = timeout
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
@@ -127,6 +166,7 @@ class AsOfReader:
         )
 
     async def _run(self, read: Callable[[Any], Awaitable[Any]]) -> Any:
+        rows = self._replayed()  # folded before a connection is borrowed, not while holding it
         try:
             conn = await self._pool.acquire(timeout=self._timeout)
         except TimeoutError:
@@ -139,12 +179,18 @@ class AsOfReader:
             transaction = conn.transaction()
             await transaction.start()
             try:
-                await write_rows(conn, self._tables, self._rows, {}, existed=set())
+                await write_rows(conn, self._tables, rows, {}, existed=set())
                 return await read(conn)
             finally:
                 await transaction.rollback()
         finally:
             await self._pool.release(conn)
+
+    def _replayed(self) -> dict[RowRef, Row | None]:
+        # Folded on the first read only (a replay folds its other projections then), once.
+        if self._rows is None:
+            self._rows = dict(self._memory.rows)
+        return self._rows
 
 
 async def _temporary_tables(conn: Any, tables: dict[str, Table]) -> None:

@@ -1,13 +1,14 @@
-"""The event store's writer: queued appends committed together, in four round trips a group.
+"""The event store's writer: queued appends committed together, in two round trips a group.
 
 Concurrent appends queue up for one writer task, which commits everything queued as one group
 (many callers share one fsync). A group is staged on the log head as one read shows it (the
-head's position and hash, the streams' versions, the idempotency keys already used), then
-written by one call of `kinerja_append` (migration 007), which takes the global append lock
-and writes only if the head is still the one staged on: positions stay gap-free in commit order
-across processes, and a group that lost the race to another writer is staged again. BEGIN, the
-read, the call, COMMIT. When the lock is busy (another process commits), the writer waits for
-it, checks that no caller left meanwhile, and stages and writes again holding it.
+head's position and hash, the streams' versions, the idempotency keys already used, the clock),
+then written by one call of `kinerja_append` (migration 007), a statement of its own and so a
+transaction of its own: it takes the global append lock and writes only if the head is still
+the one staged on. Positions stay gap-free in commit order across processes, and a group that
+lost the race to another writer is staged again. When the lock is busy (another process
+commits), the writer waits for it in a transaction, checks that no caller left meanwhile, and
+stages and writes again holding it.
 
 Should the database refuse a group's rows, the group is split and committed in halves, so only
 the request at fault fails. A caller who gives up while its group is being committed finds
@@ -134,18 +135,16 @@ class GroupWriter:
         self, conn: Connection, batch: list[Request]
     ) -> list[tuple[Request, AppendResult | BaseException]]:
         while batch := [r for r in batch if not r.future.done()]:
-            # One transaction: its now() is every event's recorded_at (and the erasure
-            # trigger's), so the group's rows and what triggers write share one instant.
-            async with conn.transaction():
-                outcomes, written = await _attempt(conn, batch)
-                if written is None:
-                    # Another transaction holds the append lock: wait for it.
+            outcomes, written = await _attempt(conn, batch)
+            if written is None:
+                # Another transaction holds the append lock: wait for it, and write holding it.
+                async with conn.transaction():
                     await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
                     if any(r.future.done() for r in batch):
                         continue  # a caller gave up meanwhile: stage again without it
                     outcomes, written = await _attempt(conn, batch)
-                if written:
-                    return list(zip(batch, outcomes, strict=True))
+            if written:
+                return list(zip(batch, outcomes, strict=True))
         return []
 
 

@@ -11,8 +11,10 @@ EVENT_COLUMNS = (
     " subject_id, recorded_at, effective_date, hash"
 )
 
+# The clock is read with the head (clock_timestamp(), not the transaction's start): a group's
+# recorded_at is never earlier than that of the group it is staged on.
 STATE_SQL = """
-SELECT now() AS now,
+SELECT clock_timestamp() AS now,
   (SELECT position FROM events ORDER BY position DESC LIMIT 1) AS position,
   (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS hash,
   (SELECT coalesce(jsonb_object_agg(stream_id::text, v), '{}'::jsonb)

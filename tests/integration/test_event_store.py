@@ -10,10 +10,13 @@ import asyncpg
 import pytest
 
 from domain.organisation import Unit
+from service.db.server import create_pool, with_user
+from service.log.codec import EventCodec
 from service.log.hashchain import GENESIS, event_hash
 from service.log.records import Metadata, RecordedEvent, StreamWrite, VersionConflictError
-from service.log.store import APPEND_LOCK
+from service.log.store import APPEND_LOCK, EventStore
 from service.services import Services
+from tests.conftest import SERVICE_ROLE
 from tests.owner import owner_connection
 
 META = Metadata(actor="196001011990011001", actor_role="HR")
@@ -59,6 +62,10 @@ async def test_concurrent_appenders_get_gap_free_positions_and_a_valid_chain(
     events = await services.store.read_all(0, 1000)
     assert [e.position for e in events] == list(range(1, 201))
     assert [e.position for e in received] == list(range(1, 201))
+    _assert_chain(events)
+
+
+def _assert_chain(events: list[RecordedEvent]) -> None:
     previous = GENESIS
     for e in events:
         previous = event_hash(
@@ -76,6 +83,32 @@ async def test_concurrent_appenders_get_gap_free_positions_and_a_valid_chain(
             e.effective_date,
         )
         assert previous == e.hash, f"chain breaks at position {e.position}"
+
+
+async def test_two_writers_as_two_processes_interleave_without_gaps_or_a_broken_chain(
+    services: Services, database_url: str
+) -> None:
+    """Two stores on their own pools race for the head: each group that lost is staged again,
+    positions stay gap-free, the chain holds, and recorded_at never goes back."""
+    url = with_user(database_url, SERVICE_ROLE.name, SERVICE_ROLE.password)
+    pool = await create_pool(url, min_size=1, max_size=4)
+    other = EventStore(pool, EventCodec())
+    try:
+
+        async def appender(store: EventStore, task: int) -> None:
+            for i in range(15):
+                await store.append([_unit_write(f"W{task:02d}X{i:02d}")], META)
+
+        writers = [appender(services.store if t % 2 else other, t) for t in range(16)]
+        await asyncio.gather(*writers)
+    finally:
+        await other.close()
+        await pool.close()
+    events = await services.store.read_all(0, 1000)
+    assert [e.position for e in events] == list(range(1, 241))
+    _assert_chain(events)
+    times = [e.recorded_at for e in events]
+    assert times == sorted(times)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ A page of 50 employees with 7 scalar fields each is 350 such fields a request.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -28,9 +29,11 @@ from graphql import (
 from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 
-# (getter, attribute, leaf type, whether null is a legal answer) of a plain leaf field.
-Plain = tuple[Callable[[Any, str], Any], str, GraphQLScalarType | GraphQLEnumType, bool]
+Coerce = Callable[[Any], Any]
+# (getter, attribute, the leaf type's coercion, whether null is a legal answer) of a plain leaf.
+Plain = tuple[Callable[[Any, str], Any], str, Coerce, bool]
 _PLAIN: WeakKeyDictionary[GraphQLObjectType, dict[str, Plain | None]] = WeakKeyDictionary()
 _MISSING = object()
 
@@ -44,7 +47,25 @@ def _plain(field: GraphQLField) -> Plain | None:
     leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if definition is None or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
-    return definition.default_resolver, definition.python_name, leaf, nullable
+    return definition.default_resolver, definition.python_name, _coercion(leaf), nullable
+
+
+def _coercion(leaf: GraphQLScalarType | GraphQLEnumType) -> Coerce:
+    """The leaf type's `coerce_output_value`; for an enum of Strawberry's, a lookup of the name
+    its loop over the values finds for a member (any other value still goes through it)."""
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if not isinstance(leaf, CustomGraphQLEnumType) or wrapped is None:
+        return leaf.coerce_output_value
+    names: dict[Any, str] = {}
+    general = leaf.coerce_output_value
+    for member in wrapped:
+        with suppress(Exception):  # a member without a value: the general way raises for it
+            names.setdefault(member, general(member))
+
+    def coerce(value: Any) -> Any:
+        return names[value] if type(value) is wrapped else general(value)
+
+    return coerce
 
 
 def plain_fields(parent_type: GraphQLObjectType) -> dict[str, Plain | None]:
@@ -59,6 +80,11 @@ def plain_fields(parent_type: GraphQLObjectType) -> dict[str, Plain | None]:
 class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, with plain leaf fields completed in one step."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The types this operation met (a plain dict: cheaper to ask than the weak one).
+        self._plain: dict[GraphQLObjectType, dict[str, Plain | None]] = {}
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -72,7 +98,9 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        plain = plain_fields(parent_type)
+        plain = self._plain.get(parent_type)
+        if plain is None:
+            plain = self._plain[parent_type] = plain_fields(parent_type)
         ordinary: GroupedFieldSet = {}
         results: dict[str, Any] = {}
         for response_name, details in grouped_field_set.items():
@@ -107,12 +135,12 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 
 def _complete(how: Plain, source: Any) -> Any:
-    getter, attribute, leaf, nullable = how
+    getter, attribute, coerce, nullable = how
     value = getter(source, attribute)
     if value is None or value is Undefined:
         return None if nullable else _MISSING
     try:
-        coerced = leaf.coerce_output_value(value)
+        coerced = coerce(value)
     except Exception:
         return _MISSING
     return _MISSING if coerced is None or coerced is Undefined else coerced

@@ -120,6 +120,15 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # The types this operation met (a plain dict: cheaper to ask than the weak one).
         self._plain: dict[GraphQLObjectType, dict[str, Plain | Nested | None]] = {}
+        # A schema extension with a per-field `resolve` hook wraps every resolver: none skipped.
+        manager = self.middleware_manager
+        self._wrapped = manager is not None and bool(manager.middlewares)
+
+    def _plain_of(self, parent_type: GraphQLObjectType) -> dict[str, Plain | Nested | None]:
+        plain = self._plain.get(parent_type)
+        if plain is None:
+            plain = self._plain[parent_type] = plain_fields(parent_type)
+        return plain
 
     def execute_fields(
         self,
@@ -129,14 +138,11 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        manager = self.middleware_manager
-        if manager is not None and manager.middlewares:
+        if self._wrapped:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        plain = self._plain.get(parent_type)
-        if plain is None:
-            plain = self._plain[parent_type] = plain_fields(parent_type)
+        plain = self._plain_of(parent_type)
         ordinary: GroupedFieldSet = {}
         results: dict[str, Any] = {}
         waiting: list[str] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from service.http.fast_fields import FastFieldsExecutionContext
@@ -121,3 +122,23 @@ def test_fast_fields_answer_as_graphql_core_does(document: str) -> None:
             list(t) for t in expected.data.get("things") or []
         ]
     assert [e.formatted for e in found.errors or []] == [e.formatted for e in expected.errors or []]
+
+
+class Shouting(SchemaExtension):
+    """A per-field `resolve` hook: it must see every field, plain ones too."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        found = _next(root, info, *args, **kwargs)
+        return found.upper() if isinstance(found, str) else found
+
+
+def test_a_per_field_hook_sees_every_field() -> None:
+    document = "{ things { name nickname } boxes { inner { name } } }"
+    plain = strawberry.Schema(Query, extensions=[Shouting])
+    fast = strawberry.Schema(
+        Query, extensions=[Shouting], execution_context_class=FastFieldsExecutionContext
+    )
+    expected = asyncio.run(_execute(plain, document, {}))
+    found = asyncio.run(_execute(fast, document, {}))
+    assert found.data == expected.data
+    assert found.data is not None and found.data["things"][1]["nickname"] == "BEE"

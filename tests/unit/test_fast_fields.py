@@ -52,12 +52,23 @@ class Box(Named):
     maybe: Thing | None
     bad: Thing | None
     worst: Thing
+    pieces: list[Thing]
+    loose: list[Thing | None] | None
 
 
 def _box(name: str, broken: int | None) -> Box:
     good = Thing(name=name, nickname=None, colour=Colour.RED, size=3, broken=1)
     worse = Thing(name=name, nickname=None, colour=Colour.BLUE, size=4, broken=broken)  # type: ignore[arg-type]
-    return Box(name=name, inner=good, maybe=None, bad=worse, worst=worse)
+    pieces = [good, worse, good]
+    return Box(
+        name=name,
+        inner=good,
+        maybe=None,
+        bad=worse,
+        worst=worse,
+        pieces=pieces,
+        loose=[*pieces],
+    )
 
 
 @strawberry.type
@@ -95,6 +106,10 @@ DOCUMENTS = [
     "{ boxes { inner { later name } bad { broken } } }",
     "{ boxes { i: inner { size } j: inner { name } inner { later } } }",
     "{ boxes { name maybe { name } worst { later broken } inner { later } } }",
+    "{ boxes { pieces { name later size } loose { name colour } } }",
+    "{ boxes { name pieces { size broken } } }",
+    "{ boxes { name loose { later broken } pieces { later } } }",
+    "{ boxes { loose { name } p: pieces { name later } } }",
     "{ boxes { ... on Named { name } ... on Box { inner { name } } } }",
     "query Q($s: Boolean!) { things { name @skip(if: $s) size @include(if: $s) colour } }",
 ]

@@ -68,7 +68,7 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if how is None:
                     value: Any = _MISSING
                 elif type(how) is tuple:
-                    value = _complete(cast(Plain, how), source_value)
+                    value = _complete(how, source_value)  # type: ignore[arg-type]
                 else:
                     field_path = Path(path, response_name, parent_type.name)
                     value = self._object(how, source_value, field_path, details, position_context)
@@ -96,7 +96,7 @@ class FastFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         if type(how) is Listed:
             return self._listed(how, source, path, details, position_context)
-        return self._nested(cast(Nested, how), source, path, details, position_context)
+        return self._nested(how, source, path, details, position_context)  # type: ignore[arg-type]
 
     def _listed(
         self,

@@ -30,7 +30,7 @@ async def _employee_as_of(
     if row is None or not info.context.may_read_employee(EmployeeView.from_row(row)):
         return None
     past = AsOfReader(await services.as_of(), projections, memory, services.settings.as_of_wait)
-    return EmployeeType.of(EmployeeView.from_row(row), past)
+    return EmployeeType.of(EmployeeView.from_row(row), info.context, past)
 
 
 @strawberry.type

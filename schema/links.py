@@ -28,7 +28,7 @@ from schema.awards import (
     awards_of,
     nominee_of,
 )
-from schema.context import Info
+from schema.context import Context, Info
 from schema.descriptions import YEAR
 from schema.dialogues import EmployeeDialogueFields
 from schema.enums import EmploymentTypeEnum, PositionKindEnum
@@ -107,14 +107,6 @@ class EmployeeAwardCases:
         return [AwardDecisionType.of(v) for v in found]
 
 
-def _nip(root: EmployeeType, info: Info) -> str | None:
-    return root.view.nip if info.context.sees_names_of(root.view) else None
-
-
-def _name(root: EmployeeType, info: Info) -> str | None:
-    return root.view.name if info.context.sees_names_of(root.view) else None
-
-
 @strawberry.type(name="Employee", description="An ASN of the city as the views show them now.")
 class EmployeeType(
     Node,
@@ -130,11 +122,16 @@ class EmployeeType(
     # that moment; every field of this employee reads there instead of the live tables.
     as_of: strawberry.Private[Reader | None] = None
 
+    # Plain fields, filled when the view is mapped (`of`): the privacy decision is taken once
+    # per employee, and graphql-core reads them without a resolver (service/http/fast_fields).
+    id: strawberry.ID = strawberry.field(
+        description="Stream id (a keyed hash of the NIP, not reversible)."
+    )
     nip: str | None = strawberry.field(
-        resolver=_nip, description="NIP; personal data, visible to staff and `pii` partners."
+        description="NIP; personal data, visible to staff and `pii` partners."
     )
     name: str | None = strawberry.field(
-        resolver=_name, description="Name; personal data, visible to staff and `pii` partners."
+        description="Name; personal data, visible to staff and `pii` partners."
     )
     employment_type: EmploymentTypeEnum = strawberry.field(  # type: ignore[valid-type]
         description="PNS or PPPK, as registered."
@@ -150,20 +147,21 @@ class EmployeeType(
     )
 
     @classmethod
-    def of(cls, view: EmployeeView, as_of: Reader | None = None) -> EmployeeType:
-        """The employee of this view, every field read as of `as_of` (a replay) if given."""
+    def of(cls, view: EmployeeView, context: Context, as_of: Reader | None = None) -> EmployeeType:
+        """The employee of this view as the caller (`context`) may see it, every field read as
+        of `as_of` (a replay) if given."""
+        shown = context.sees_names_of(view)
         return cls(
             view=view,
             as_of=as_of,
+            id=strawberry.ID(str(view.id)),
+            nip=view.nip if shown else None,
+            name=view.name if shown else None,
             employment_type=EmploymentType(view.employment_type),
             position_kind=PositionKind(view.position_kind),
             position_title=view.position_title,
             version=view.version,
         )
-
-    @strawberry.field(description="Stream id (a keyed hash of the NIP, not reversible).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.view.id))
 
     @strawberry.field(description="The unit the employee works in now; null if unknown.")
     async def unit(self, info: Info) -> UnitType | None:
@@ -194,7 +192,7 @@ class EvaluationEmployee:
     @strawberry.field(description="The evaluated employee; null if the caller may not read them.")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
-        return EmployeeType.of(view) if view else None
+        return EmployeeType.of(view, info.context) if view else None
 
 
 @strawberry.type(name="Evaluation", description="An employee's evaluation for one period.")
@@ -213,7 +211,7 @@ class CompletionEmployee:
     @strawberry.field(description="Who completed it (names and NIPs as your role may read them).")
     async def employee(self, info: Info) -> EmployeeType | None:
         view = await info.context.loaders["employee"].load(self.view.employee_id)
-        return EmployeeType.of(view) if view else None
+        return EmployeeType.of(view, info.context) if view else None
 
 
 @strawberry.type(name="TrainingCompletion", description="A recorded completion of a programme.")
@@ -244,7 +242,7 @@ class AwardNominee:
     @strawberry.field(description="The nominee (names and NIPs only for those who may see them).")
     async def nominee(self, info: Info) -> EmployeeType | None:
         view = await nominee_of(info, self.view.employee_id)
-        return EmployeeType.of(view) if view else None
+        return EmployeeType.of(view, info.context) if view else None
 
 
 @strawberry.type(name="AwardDecision", description="An award case: nomination and decision.")

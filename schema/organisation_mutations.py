@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from projections import directory
-from schema.context import Info
+from schema.context import Context, Info
 from schema.descriptions import INPUT, RESULT
 from schema.errors import MutationError
 from schema.links import EmployeeType, UnitType
@@ -61,11 +61,11 @@ AssignSupervisorResult = Annotated[
 ]
 
 
-async def _employee(outcome: Committed[EmployeeAnswer]) -> EmployeeType:
+async def _employee(outcome: Committed[EmployeeAnswer], context: Context) -> EmployeeType:
     employee_id = outcome.answer.employee_id
     found = await directory.employees_by_ids(outcome.db, [UUID(employee_id)])
     # Its nested fields read where it was read: the committed events the views may still lack.
-    return EmployeeType.of(found[UUID(employee_id)], outcome.db)
+    return EmployeeType.of(found[UUID(employee_id)], context, outcome.db)
 
 
 @strawberry.type
@@ -109,7 +109,7 @@ class OrganisationMutation:
         )
         if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(outcome)
+        employee = await _employee(outcome, info.context)
         return RegisterEmployeeSuccess(employee=employee, **outcome.receipt)
 
     @strawberry.mutation(
@@ -130,7 +130,7 @@ class OrganisationMutation:
         )
         if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(outcome)
+        employee = await _employee(outcome, info.context)
         return TransferEmployeeSuccess(employee=employee, **outcome.receipt)
 
     @strawberry.mutation(description="Record an employee's direct superior (HR, ADMIN).")
@@ -149,5 +149,5 @@ class OrganisationMutation:
         )
         if not isinstance(outcome, Committed):
             return outcome
-        employee = await _employee(outcome)
+        employee = await _employee(outcome, info.context)
         return AssignSupervisorSuccess(employee=employee, **outcome.receipt)

@@ -61,7 +61,7 @@ class OrganisationQuery:
         view = await directory.employee_by_nip(info.context.services.pool, nip.strip())
         if view is None or not info.context.may_read_employee(view):
             return None
-        return EmployeeType.of(view)
+        return EmployeeType.of(view, info.context)
 
     @strawberry.field(
         description=(
@@ -140,7 +140,7 @@ async def _employees_page(
         views,
         size,
         lambda v: EmployeeEdge(
-            cursor=encode_cursor("employee", str(v.id)), node=EmployeeType.of(v)
+            cursor=encode_cursor("employee", str(v.id)), node=EmployeeType.of(v, info.context)
         ),
         after=start is not None,
         before=end is not None,

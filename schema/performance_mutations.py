@@ -9,7 +9,7 @@ import strawberry
 
 from projections import directory
 from projections import performance_reads as reads
-from schema.context import Info
+from schema.context import Context, Info
 from schema.descriptions import INPUT
 from schema.links import EmployeeType, EvaluationType, UnitType
 from schema.mutations import Committed, mutate
@@ -88,9 +88,9 @@ async def _plan(outcome: Committed[EmployeeRecordAnswer]) -> dict[str, Any]:
     return {"plan": found}
 
 
-async def _potential(outcome: Committed[EmployeeAnswer]) -> dict[str, Any]:
+async def _potential(outcome: Committed[EmployeeAnswer], context: Context) -> dict[str, Any]:
     found = await directory.employees_by_ids(outcome.db, [UUID(outcome.answer.employee_id)])
-    return {"employee": EmployeeType.of(next(iter(found.values())), outcome.db)}
+    return {"employee": EmployeeType.of(next(iter(found.values())), context, outcome.db)}
 
 
 @strawberry.type
@@ -258,5 +258,5 @@ class PerformanceMutation:
             lambda c: h.record_potential(c, input.nip, input.year, input.level),
             input.idempotency_key,
             RecordPotentialSuccess,
-            _potential,
+            lambda outcome: _potential(outcome, info.context),
         )

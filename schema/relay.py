@@ -50,7 +50,7 @@ async def _employee(info: Info, stream_id: UUID) -> Node | None:
     view = await info.context.loaders["employee"].load(stream_id)
     if view is None or not info.context.may_read_employee(view):
         return None
-    return EmployeeType.of(view)
+    return EmployeeType.of(view, info.context)
 
 
 async def _evaluation(info: Info, stream_id: UUID) -> Node | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from uuid import UUID
 
@@ -116,6 +117,16 @@ class Access:
         if kind is Kind.PUBLIC:
             return bool(self.roles)
         return any(self._role_reads(r, kind, subject, event_type, field) for r in self.roles)
+
+    @cached_property
+    def reads_every_name(self) -> bool:
+        """Whether one of the caller's roles reads every person's names and NIPs, whoever the
+        person is (`reads(Kind.PERSONAL, ...)` is then true for every subject): decided once
+        per caller instead of once per employee shown. HR (its unit) and EMPLOYEE (their own)
+        depend on the person; EVALUATOR, INSPECTOR, AUDITOR, ADMIN and a PARTNER with `pii`
+        do not."""
+        independent = frozenset(self.roles) - {Role.HR, Role.EMPLOYEE}
+        return any(self._role_reads(r, Kind.PERSONAL, NOBODY, None, None) for r in independent)
 
     def _role_reads(
         self, role: Role, kind: Kind, subject: Subject, event_type: str | None, field: str | None

@@ -163,6 +163,22 @@ def paged_fields(schema: GraphQLSchema) -> frozenset[str]:
     )
 
 
+def limit_shape(variables: dict[str, Any] | None) -> dict[str, Any]:
+    """What of the variables' values the limits read (`_Measure.value_of` and `length_of`): an
+    integer's value, a list's length; any other value measures as if absent. Two requests of one
+    document whose variables have the same shape are within the same limits (a page's `after`
+    cursor does not change them)."""
+    shape: dict[str, Any] = {}
+    for name, value in (variables or {}).items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            shape[name] = value
+        elif isinstance(value, list):
+            shape[name] = ["list", len(value)]
+        else:
+            shape[name] = None
+    return shape
+
+
 def _defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
     defaults: dict[str, Any] = {}
     for definition in operation.variable_definitions or ():

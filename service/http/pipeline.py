@@ -23,6 +23,8 @@ repeating them.
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -181,8 +183,22 @@ class Pipeline:
             principal = self._verify(token)
         except AuthError as error:
             return Admission(None, str(error), None)
-        expires = jwt.decode(token, options={"verify_signature": False}).get("exp")
+        expires = expiry_of(token)
         return Admission(principal, None, float(expires) if expires is not None else None)
+
+
+def expiry_of(token: str) -> Any:
+    """The `exp` claim of a token just verified, read from its payload segment (PyJWT's
+    unverified decode took a tenth of a cached page's time); PyJWT's reading if it is not a
+    plain base64url JSON object."""
+    try:
+        segment = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        if isinstance(claims, dict):
+            return claims.get("exp")
+    except (IndexError, ValueError):
+        pass
+    return jwt.decode(token, options={"verify_signature": False}).get("exp")
 
 
 class RateLimited(RequestError):

@@ -24,7 +24,14 @@ from strawberry.types.graphql import OperationType
 from service.auth.tokens import Principal, Role
 from service.errors import ClientFacingError
 from service.http.as_of_limit import AsOfFieldsRule
-from service.http.limits import MAX_JSON_DEPTH, StringValuesRule, input_problem, limit_errors
+from service.http.fast_fields import FastFieldsExecutionContext
+from service.http.limits import (
+    MAX_JSON_DEPTH,
+    StringValuesRule,
+    input_problem,
+    limit_errors,
+    limit_shape,
+)
 from service.http.persisted import NotAllowListed, sent_hash
 from service.http.response_cache import digest
 from service.telemetry import metrics
@@ -40,7 +47,12 @@ _STAND_IN = graphql.parse("query { __typename }")
 
 class PipelineSchema(Schema):
     """Strawberry's schema, minus its logging of every error: `coded` logs the unexpected ones
-    once, with the request id; a refused document is the client's mistake, not an error here."""
+    once, with the request id; a refused document is the client's mistake, not an error here.
+    Plain leaf fields are completed in one step (`service.http.fast_fields`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("execution_context_class", FastFieldsExecutionContext)
+        super().__init__(*args, **kwargs)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -127,8 +139,8 @@ class PipelineExtension(SchemaExtension):
         except NotAllowListed as error:
             return [refusal(str(error), "FORBIDDEN")]
         assert context.graphql_document is not None
-        # Within the limits once, within them again with the same variables' values.
-        values = json.dumps(context.variables, sort_keys=True, default=repr)
+        # Within the limits once, within them again with variables of the same shape.
+        values = json.dumps(limit_shape(context.variables), sort_keys=True)
         within = f"{self.digest}:{digest(values)}"
         if self.digest is not None and within in self.pipeline.within_limits:
             return []

@@ -75,3 +75,23 @@ def test_a_payload_shows_a_protected_field_only_to_whom_the_policy_allows(
         assert shown[field] == (value if readable else MASK)
     for field in (*declared.personal, *declared.public):
         assert shown[field] == value
+
+
+@given(callers, own_ids, subjects)
+def test_a_caller_who_reads_every_name_reads_the_name_of_each_subject(
+    principal: Principal, own: UUID | None, subject: Subject
+) -> None:
+    """The once-per-caller shortcut never opens a name the per-person decision would close."""
+    access = Access(principal, own)
+    if access.reads_every_name:
+        assert access.reads(Kind.PERSONAL, subject)
+
+
+def test_only_subject_free_roles_read_every_name() -> None:
+    everyone = {Role.AUDITOR, Role.ADMIN, Role.EVALUATOR, Role.INSPECTOR}
+    for role in Role:
+        plain = Access(Principal(sub="app-1", roles=frozenset({role})))
+        assert plain.reads_every_name is (role in everyone)
+    partner = Principal(sub="app-1", roles=frozenset({Role.PARTNER}), scopes=frozenset({"pii"}))
+    assert Access(partner).reads_every_name
+    assert not Access(None).reads_every_name

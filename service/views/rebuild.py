@@ -10,7 +10,9 @@ transaction: readers see either the old tables or the new ones.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -56,10 +58,46 @@ async def _index_fresh(conn: Connection, projections: Sequence[Projection]) -> N
         await conn.execute(";\n".join(statements))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the rows pile up: each full collection would walk
+    every row folded so far. What the folds drop is freed by reference counting meanwhile;
+    garbage in cycles (if any) waits until the collector is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 async def _fill_in_memory(
     conn: Connection, store: EventStore, projections: Sequence[Projection], progress: Progress
 ) -> int:
-    """Fold the log from position 0 in memory (as a replay does), then COPY each fresh table."""
+    """Fold the log from position 0 in memory (as a replay does) while the fresh tables are
+    created, then COPY each one in and index it."""
+    creating = asyncio.create_task(_create_fresh(conn, projections))
+    with _collector_paused():
+        try:
+            memory, after = await _fold_all(store, projections, progress)
+        finally:
+            await creating
+        by_table: dict[str, list[Row]] = {}
+        for (table_name, _), row in memory.rows.items():
+            by_table.setdefault(table_name, []).append(row)
+        for table in _tables(projections):
+            if rows := by_table.get(table.name):
+                cols = table.column_names
+                records = [tuple(map(row.get, cols)) for row in rows]
+                await conn.copy_records_to_table(_next(table), records=records, columns=cols)
+    await _index_fresh(conn, projections)
+    return after
+
+
+async def _fold_all(
+    store: EventStore, projections: Sequence[Projection], progress: Progress
+) -> tuple[MemoryRows, int]:
     memory = MemoryRows()
     after = 0
     page = asyncio.create_task(store.read_all(after, PAGE))
@@ -72,15 +110,7 @@ async def _fill_in_memory(
                 memory.apply(projection, fact)
         after = events[-1].position
         progress(after, len(events))
-    by_table: dict[str, list[Row]] = {}
-    for (table_name, _), row in memory.rows.items():
-        by_table.setdefault(table_name, []).append(row)
-    for table in _tables(projections):
-        if rows := by_table.get(table.name):
-            cols = table.column_names
-            records = [tuple(r.get(c) for c in cols) for r in rows]
-            await conn.copy_records_to_table(_next(table), records=records, columns=cols)
-    return after
+    return memory, after
 
 
 async def _fill(
@@ -126,9 +156,7 @@ async def rebuild(
 ) -> RebuildResult:
     """Rebuild projections from position 0 into fresh tables and swap them in together."""
     async with pool.acquire() as conn:
-        await _create_fresh(conn, projections)
         reached = await _fill_in_memory(conn, store, projections, progress)
-        await _index_fresh(conn, projections)
         async with conn.transaction():
             # The projector waits on these rows while the last events go in and the tables swap.
             await conn.fetch(

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
@@ -34,6 +34,24 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+_new_object = object.__new__
+_set_slot = object.__setattr__
+_UNKNOWN = SafeUUID.unknown
+
+
+class _UUIDAsHex(UUIDAsHex):
+    """UUIDs as hex, as the library stores them, read back without UUID()'s argument parsing."""
+
+    def decode(self, data: str) -> UUID:
+        if len(data) != 32 or not data.isalnum():
+            return UUID(data)
+        # What UUID(data) builds from these 32 characters: the same int(data, 16), unchecked.
+        value = _new_object(UUID)
+        _set_slot(value, "int", int(data, 16))
+        _set_slot(value, "is_safe", _UNKNOWN)
+        return value
 
 
 class _Transcoder(JSONTranscoder):
@@ -81,7 +99,7 @@ class EventCodec:
     def __init__(self, keyring: KeyRing | None = None) -> None:
         self.keyring = keyring
         transcoder = _Transcoder()
-        transcoder.register(UUIDAsHex())
+        transcoder.register(_UUIDAsHex())
         transcoder.register(DatetimeAsISO())
         transcoder.register(DateAsISO())
         self._transcoder = transcoder

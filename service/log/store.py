@@ -89,7 +89,7 @@ class EventStore:
         """Load the keys the returned events' sealed fields need, so they decode."""
         if self.codec.keyring is not None and events:
             await self.codec.keyring.prefetch(
-                [e.payload for e in events] + [canonical_json(e.metadata) for e in events]
+                [e.payload for e in events], [e.metadata for e in events]
             )
         return events
 

@@ -100,14 +100,15 @@ async def _fold_all(
 ) -> tuple[MemoryRows, int]:
     memory = MemoryRows()
     after = 0
-    page = asyncio.create_task(store.read_all(after, PAGE))
+    page = asyncio.create_task(store.read_all(after, PAGE, metadata=False))
     while events := await page:
         # Read the next page while this one is decoded and folded.
-        page = asyncio.create_task(store.read_all(events[-1].position, PAGE))
+        page = asyncio.create_task(store.read_all(events[-1].position, PAGE, metadata=False))
+        codec, apply = store.codec, memory.apply
         for event in events:
-            fact = to_fact(store.codec, event)
+            fact = to_fact(codec, event)
             for projection in projections:
-                memory.apply(projection, fact)
+                apply(projection, fact)
         after = events[-1].position
         progress(after, len(events))
     return memory, after
@@ -123,7 +124,9 @@ async def _fill(
 ) -> int:
     """Apply the events after `after` up to `until` into the (filled) fresh tables."""
     names = {t.name: _next(t) for t in _tables(projections)}
-    while events := [e for e in await store.read_all(after, PAGE) if e.position <= until]:
+    while events := [
+        e for e in await store.read_all(after, PAGE, metadata=False) if e.position <= until
+    ]:
         facts = [to_fact(store.codec, e) for e in events]
         for projection in projections:
             await apply_facts(conn, projection, facts, names)

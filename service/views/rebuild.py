@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
@@ -88,11 +90,21 @@ async def _fill_in_memory(
             by_table.setdefault(table_name, []).append(row)
         for table in _tables(projections):
             if rows := by_table.get(table.name):
-                cols = table.column_names
-                records = [tuple(map(row.get, cols)) for row in rows]
-                await conn.copy_records_to_table(_next(table), records=records, columns=cols)
+                await conn.copy_records_to_table(
+                    _next(table), records=_records(table, rows), columns=table.column_names
+                )
     await _index_fresh(conn, projections)
     return after
+
+
+def _records(table: Table, rows: list[Row]) -> list[tuple[Any, ...]]:
+    """The rows as COPY records, in column order (None for a column a row leaves out)."""
+    cols = table.column_names
+    if len(cols) > 1:
+        pick = operator.itemgetter(*cols)
+        with contextlib.suppress(KeyError):
+            return [pick(row) for row in rows]
+    return [tuple(map(row.get, cols)) for row in rows]
 
 
 async def _fold_all(

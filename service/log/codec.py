@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
     Transcoding,
     UUIDAsHex,
 )
+from eventsourcing.utils import resolve_topic
 
 from domain.personal_data import sealed_fields
 from service.log.keyring import SEALED, KeyRing
@@ -141,6 +142,11 @@ class EventCodec:
         if self.keyring is None or SEALED.encode() not in payload:
             return payload
         return _compact(self.keyring.open_state(json.loads(payload)))
+
+    def event_class(self, topic: str) -> type:
+        """The class of the events stored under this topic (what `decode` makes of them)."""
+        found: type = resolve_topic(topic)
+        return found
 
     def decode(
         self, stream_id: UUID, stream_version: int, topic: str, payload: bytes

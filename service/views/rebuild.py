@@ -19,8 +19,10 @@ from typing import Any
 
 import asyncpg
 
-from projections.engine import MemoryRows, Projection, Row, Table
+from projections.engine import MemoryRows, Projection, Row, Table, folding
 from service.db.pg import Connection
+from service.log.codec import EventCodec
+from service.log.records import RecordedEvent
 from service.log.store import EventStore
 from service.views.facts import to_fact
 from service.views.projector import apply_facts
@@ -111,19 +113,36 @@ async def _fold_all(
     store: EventStore, projections: Sequence[Projection], progress: Progress
 ) -> tuple[MemoryRows, int]:
     memory = MemoryRows()
+    # The projections that fold each topic's events (by their declared event classes).
+    by_topic: dict[str, list[Projection]] = {}
     after = 0
     page = asyncio.create_task(store.read_all(after, PAGE, metadata=False))
     while events := await page:
         # Read the next page while this one is decoded and folded.
         page = asyncio.create_task(store.read_all(events[-1].position, PAGE, metadata=False))
-        codec, apply = store.codec, memory.apply
-        for event in events:
-            fact = to_fact(codec, event)
-            for projection in projections:
-                apply(projection, fact)
+        _fold_page(memory, store.codec, projections, by_topic, events)
         after = events[-1].position
         progress(after, len(events))
     return memory, after
+
+
+def _fold_page(
+    memory: MemoryRows,
+    codec: EventCodec,
+    projections: Sequence[Projection],
+    by_topic: dict[str, list[Projection]],
+    events: list[RecordedEvent],
+) -> None:
+    apply = memory.apply
+    for event in events:
+        folds = by_topic.get(event.topic)
+        if folds is None:
+            folds = by_topic[event.topic] = folding(projections, codec.event_class(event.topic))
+        if folds:
+            # Decoded once, for the projections that fold it (an event none folds is not).
+            fact = to_fact(codec, event)
+            for projection in folds:
+                apply(projection, fact)
 
 
 async def _fill(

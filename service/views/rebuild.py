@@ -90,12 +90,14 @@ async def _fill_in_memory(
         by_table: dict[str, list[Row]] = {}
         for (table_name, _), row in memory.rows.items():
             by_table.setdefault(table_name, []).append(row)
-        for table in _tables(projections):
-            if rows := by_table.get(table.name):
-                await conn.copy_records_to_table(
-                    _next(table), records=_records(table, rows), columns=table.column_names
-                )
-    await _index_fresh(conn, projections)
+        # One transaction: one commit to wait for, not one per table.
+        async with conn.transaction():
+            for table in _tables(projections):
+                if rows := by_table.get(table.name):
+                    await conn.copy_records_to_table(
+                        _next(table), records=_records(table, rows), columns=table.column_names
+                    )
+            await _index_fresh(conn, projections)
     return after
 
 

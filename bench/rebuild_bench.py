@@ -41,8 +41,9 @@ async def rebuild_row(b: HttpBench) -> Row:
         raw,
         "events/s",
         0.2,
-        "rebuild = `kinerja projections rebuild`: one pass decodes each event once for all"
-        " projections, fresh tables, then one atomic swap",
+        "rebuild = `kinerja projections rebuild`: one pass decodes each event once and folds it"
+        " in memory through the projections that declare its class, one COPY per fresh table,"
+        " then one atomic swap",
     )
 
 

@@ -64,6 +64,13 @@ class AwardsProjection:
 
     name = "awards"
     tables: tuple[Table, ...] = (RULE_SETS, AWARDS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (
+        RuleSet.Published,
+        Award.Nominated,
+        Award.Decided,
+        Award.Revoked,
+    )
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         if isinstance(fact.event, RuleSet.Published):

@@ -63,6 +63,12 @@ class CatalogueProjection:
 
     name = "training_catalogue"
     tables: tuple[Table, ...] = (CATALOGUE, PARTICIPANTS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (
+        TrainingProgram.Published,
+        TrainingProgram.Retired,
+        *_PARTICIPATION,
+    )
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

@@ -44,6 +44,8 @@ class DialogueProjection:
 
     name = "dialogues"
     tables: tuple[Table, ...] = (DIALOGUES,)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (PerformanceDialogue.Recorded,)
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         if isinstance(fact.event, PerformanceDialogue.Recorded):

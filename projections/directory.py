@@ -45,11 +45,22 @@ EMPLOYEES = Table(
 )
 
 
+_EMPLOYEE_EVENTS = (
+    Employee.Registered,
+    Employee.Transferred,
+    Employee.SupervisorAssigned,
+    Employee.SupervisionEnded,
+    Employee.Erased,
+)
+
+
 class DirectoryProjection:
     """Units and employees, current state."""
 
     name = "directory"
     tables: tuple[Table, ...] = (UNITS, EMPLOYEES)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (Unit.Registered, *_EMPLOYEE_EVENTS)
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event
@@ -88,15 +99,6 @@ class DirectoryProjection:
             # Personal data leaves the read tables with the key; the row keeps its facts.
             row.update(nip=None, name=None, gender=None, erased=True)
         return {ref: row}
-
-
-_EMPLOYEE_EVENTS = (
-    Employee.Registered,
-    Employee.Transferred,
-    Employee.SupervisorAssigned,
-    Employee.SupervisionEnded,
-    Employee.Erased,
-)
 
 
 def _gender(nip: str | None, employment_type: str) -> str | None:

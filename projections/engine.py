@@ -82,6 +82,17 @@ class Projection(Protocol):
         """Row changes for this event: a new row, or None to delete it."""
 
 
+def folding(projections: Sequence[Projection], event_class: type) -> list[Projection]:
+    """The projections whose `touches` may name rows for events of this class: those that
+    declare `event_types` (the classes their touches names rows for) with it among them, and
+    every one that declares none."""
+    return [
+        p
+        for p in projections
+        if (types := getattr(p, "event_types", None)) is None or issubclass(event_class, types)
+    ]
+
+
 class MemoryRows:
     """Read tables held in a dict: the same folds, no database (replays, as-of views, checks)."""
 

@@ -63,6 +63,8 @@ class JpLedgerProjection:
 
     name = "jp_ledger"
     tables: tuple[Table, ...] = (LEDGER, COMPLETIONS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (TrainingCompletion.Recorded, TrainingCompletion.Revoked)
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

@@ -125,6 +125,16 @@ class PerformanceProjection:
 
     name = "performance"
     tables: tuple[Table, ...] = (CYCLES, PLANS, EVALUATIONS, HISTORY, STANDINGS, NEEDS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (
+        PerformanceCycle.Opened,
+        PerformanceCycle.Closed,
+        PerformancePlan.Agreed,
+        PerformancePlan.Reagreed,
+        *_POTENTIAL_EVENTS,
+        *COMPLETION_EVENTS,
+        *_EVALUATION_EVENTS,
+    )
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

@@ -44,6 +44,8 @@ class ProgrammeImpactProjection:
 
     name = "programme_impact"
     tables: tuple[Table, ...] = (IMPACT_EMPLOYEES, IMPACT_COMPLETIONS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (*_FINAL, *_COMPLETION)
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

@@ -76,6 +76,13 @@ class ServiceOutcomesProjection:
 
     name = "service_outcomes"
     tables: tuple[Table, ...] = (STANDARDS, DELIVERIES, SURVEYS, COMPLAINTS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (
+        *_STANDARD_EVENTS,
+        ServiceDelivery.Recorded,
+        SatisfactionSurvey.Recorded,
+        ComplaintsReport.Recorded,
+    )
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

@@ -51,6 +51,8 @@ class UnitViewProjection:
 
     name = "unit_view"
     tables: tuple[Table, ...] = (UNIT_PREDICATES, UNIT_YEARS)
+    # The event classes `touches` names rows for (it names none for any other).
+    event_types: tuple[type, ...] = (*_FINAL_EVENTS, *_UNIT_YEAR_EVENTS)
 
     def touches(self, fact: Fact) -> Iterable[RowRef]:
         ev = fact.event

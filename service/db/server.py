@@ -66,8 +66,12 @@ async def ensure_database(url: str) -> None:
         await admin.close()
 
 
+# What json.dumps(value, ensure_ascii=False) makes, without building an encoder per value.
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _jsonb_encode(value: Any) -> bytes:
-    return b"\x01" + json.dumps(value, ensure_ascii=False).encode()
+    return b"\x01" + _JSON_TEXT(value).encode()
 
 
 def _jsonb_decode(data: bytes) -> Any:

@@ -23,6 +23,7 @@ from service.log.kek import KekRing
 
 SEALED = "_pii_"
 _SEALED_OWNER = re.compile(rb'"_pii_":\s*"([0-9a-f-]{36})"')
+_OWNER_TEXT = re.compile(r"[0-9a-f-]{36}")
 _CACHE_SECONDS = 30.0
 # SQLSTATE of a key wrapped under a KEK the database no longer uses (a rotation committed).
 KEK_MOVED = "KJ001"
@@ -39,6 +40,9 @@ class KeyRing:
         self._pool = pool
         self._keks = keks
         self._keys: dict[UUID, tuple[bytes | None, float]] = {}
+        # One cipher per key, and owners parsed once (a replay opens thousands of fields).
+        self._ciphers: dict[UUID, tuple[bytes, AESGCM]] = {}
+        self._owners: dict[str, tuple[UUID, str]] = {}
 
     def _cached(self, subject: UUID) -> bytes | None:
         entry = self._keys.get(subject)
@@ -52,6 +56,8 @@ class KeyRing:
         now = time.monotonic()
         for subject, key in found.items():
             self._keys[subject] = (key, now)
+            if key is None:
+                self._ciphers.pop(subject, None)
 
     async def ensure(self, subjects: Iterable[UUID]) -> None:
         """Create keys for owners that have none; load the others (erased ones stay None)."""
@@ -101,14 +107,26 @@ class KeyRing:
                 found[row["subject_id"]] = kek.unwrap(row["subject_id"], bytes(row["key"]))
         return found
 
-    async def prefetch(self, payloads: Iterable[bytes]) -> None:
-        """Load the keys every sealed field in these payloads needs (never creates keys)."""
-        owners = {UUID(m.decode()) for p in payloads for m in _SEALED_OWNER.findall(p)}
+    async def prefetch(self, payloads: Iterable[bytes], documents: Iterable[Any] = ()) -> None:
+        """Load the keys every sealed field needs (never creates keys): in these payloads
+        (stored JSON bytes) and in these documents (parsed JSON values, e.g. metadata)."""
+        texts = {m.decode() for p in payloads for m in _SEALED_OWNER.findall(p)}
+        for document in documents:
+            if isinstance(document, dict | list):
+                _sealed_owners(document, texts)
+        owners = {UUID(t) for t in texts}
         self._remember(await self._load([o for o in owners if not self._fresh(o)]))
 
     def forget(self, subject: UUID) -> None:
         """The subject was erased (their key destroyed with the erasure event): drop it here."""
         self._keys[subject] = (None, time.monotonic())
+        self._ciphers.pop(subject, None)
+
+    def _cipher(self, owner: UUID, key: bytes) -> AESGCM:
+        entry = self._ciphers.get(owner)
+        if entry is None or entry[0] != key:
+            entry = self._ciphers[owner] = (key, AESGCM(key))
+        return entry[1]
 
     def seal(self, owner: UUID, field: str, value: Any) -> dict[str, str]:
         """A personal value sealed under its owner's key (an erased owner's value is dropped)."""
@@ -122,13 +140,23 @@ class KeyRing:
 
     def open(self, field: str, sealed: dict[str, str]) -> Any:
         """The plain value, or None when the owner has been erased."""
-        owner = UUID(sealed[SEALED])
+        owner, prefix = self._owner_of(sealed[SEALED])
         key = self._cached(owner)
         if key is None or not sealed.get("c"):
             return None
         raw = base64.b64decode(sealed["c"])
-        plain = AESGCM(key).decrypt(raw[:12], raw[12:], f"{owner}:{field}".encode())
-        return json.loads(plain)
+        plain = self._cipher(owner, key).decrypt(raw[:12], raw[12:], (prefix + field).encode())
+        return _plain_value(plain)
+
+    def _owner_of(self, text: str) -> tuple[UUID, str]:
+        """A sealed field's owner, and the start of its additional data (`<owner>:`)."""
+        found = self._owners.get(text)
+        if found is None:
+            owner = UUID(text)
+            found = (owner, f"{owner}:")
+            if len(self._owners) < 100_000:
+                self._owners[text] = found
+        return found
 
     def owners(
         self,
@@ -166,6 +194,27 @@ class KeyRing:
             k: self.open(k, v) if isinstance(v, dict) and SEALED in v else v
             for k, v in state.items()
         }
+
+
+def _plain_value(plain: bytes) -> Any:
+    """The JSON value `seal` encrypted; most are strings with nothing escaped (no backslash,
+    so no quote or control character inside), read without the parser."""
+    if len(plain) > 1 and plain[0] == plain[-1] == 0x22 and b"\\" not in plain:
+        inner = plain[1:-1]
+        if b'"' not in inner:
+            return inner.decode()
+    return json.loads(plain.decode())
+
+
+def _sealed_owners(value: Any, found: set[str]) -> None:
+    """Add the owners of the sealed fields anywhere in a parsed JSON value (as the pattern over
+    its JSON text finds them)."""
+    owner = value.get(SEALED) if isinstance(value, dict) else None
+    if isinstance(owner, str) and _OWNER_TEXT.fullmatch(owner):
+        found.add(owner)
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, dict | list):
+            _sealed_owners(item, found)
 
 
 def _owner(state: dict[str, Any], owner_field: str, subject: UUID | None) -> UUID | None:

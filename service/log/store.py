@@ -85,11 +85,14 @@ class EventStore:
     def pool(self) -> asyncpg.Pool:
         return self._pool
 
-    async def prefetch(self, events: list[RecordedEvent]) -> list[RecordedEvent]:
-        """Load the keys the returned events' sealed fields need, so they decode."""
+    async def prefetch(
+        self, events: list[RecordedEvent], *, metadata: bool = True
+    ) -> list[RecordedEvent]:
+        """Load the keys the returned events' sealed fields need, so they decode (those of their
+        metadata too, unless `metadata` is False: facts carry their metadata sealed)."""
         if self.codec.keyring is not None and events:
             await self.codec.keyring.prefetch(
-                [e.payload for e in events] + [canonical_json(e.metadata) for e in events]
+                [e.payload for e in events], [e.metadata for e in events] if metadata else ()
             )
         return events
 
@@ -118,16 +121,21 @@ class EventStore:
         return await self.prefetch([record_from_row(r) for r in rows])
 
     async def read_all(
-        self, after: int = 0, limit: int = 1000, *, via: asyncpg.Pool | None = None
+        self,
+        after: int = 0,
+        limit: int = 1000,
+        *,
+        via: asyncpg.Pool | None = None,
+        metadata: bool = True,
     ) -> list[RecordedEvent]:
         """A page of the log after a position, in position order (read on `via`'s connections,
-        if given: the projector reads on its own)."""
+        if given: the projector reads on its own); `metadata` as for `prefetch`."""
         rows = await (via or self._pool).fetch(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2",
             after,
             limit,
         )
-        return await self.prefetch([record_from_row(r) for r in rows])
+        return await self.prefetch([record_from_row(r) for r in rows], metadata=metadata)
 
     async def head(self) -> int:
         """The last position in the log (0 when empty)."""

@@ -19,7 +19,7 @@ async def replay_all(store: EventStore, projections: list[Projection]) -> Memory
     """Every projection rebuilt from position 0, in memory."""
     memory = MemoryRows()
     after = 0
-    while events := await store.read_all(after, 5000):
+    while events := await store.read_all(after, 5000, metadata=False):
         for event in events:
             fact = to_fact(store.codec, event)
             for projection in projections:

@@ -157,7 +157,7 @@ class Projector:
         """Apply every event not yet applied; return the position all projections reached."""
         while True:
             after = self.reached
-            events = await self._store.read_all(after, self.batch_size, via=pool)
+            events = await self._store.read_all(after, self.batch_size, via=pool, metadata=False)
             if not events:
                 return after
             facts = [to_fact(self._store.codec, e) for e in events]

@@ -1,6 +1,7 @@
 """Every projection, built event by event by the real projector in batches of any size, equals
-a replay of the whole log from position 0 through the same folds; and folding the projections
-one at a time (as-of reads fold only the ones a read needs) equals folding them together."""
+a replay of the whole log from position 0 through the same folds, and so does a full rebuild;
+and folding the projections one at a time (as-of reads fold only the ones a read needs) equals
+folding them together."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from service.services import Services, build_services, close_services
 from service.settings import Settings
 from service.views.as_of import Replay
 from service.views.facts import to_fact
+from service.views.rebuild import rebuild
 
 UNITS = ["DINKES", "DISDIK", "SETDA"]
 PEOPLE = [f"19850315201001{1 + i % 2}{i + 1:03d}" for i in range(6)]
@@ -214,6 +216,9 @@ async def test_every_projection_built_in_batches_equals_a_replay_from_zero(
         await services.projector.catch_up()
         assert await verify_projections(services) == []
         await _assert_folded_apart_equals_together(services)
+        # A rebuild from position 0 (folded in memory, copied in) swaps in the same tables.
+        await rebuild(services.pool, services.store, services.projector.projections)
+        assert await verify_projections(services) == []
     finally:
         await close_services(services)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

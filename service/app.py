@@ -22,7 +22,7 @@ from schema.root import build_schema
 from service.auth.tokens import Principal
 from service.http.endpoint import EndpointConfig, GraphQLEndpoint
 from service.http.persisted import PersistedQueries
-from service.http.pipeline import Admission, Pipeline, PipelineConfig
+from service.http.pipeline import Admission, Pipeline, PipelineConfig, ReadClock
 from service.http.ratelimit import RateLimiter
 from service.http.response_cache import ResponseCache
 from service.http.steps import PipelineSchema
@@ -34,7 +34,7 @@ from service.telemetry.metrics import PROJECTION_LAG
 READY_LAG_BOUND = 1000
 STATIC = Path(__file__).parent / "http" / "static"
 GRAPHIQL_PAGE = STATIC / "graphiql.html"
-NOBODY = Admission(principal=None, auth_error=None, expires_at=None)
+NOBODY = Admission(principal=None, auth_error=None)
 
 
 def _context(
@@ -109,6 +109,9 @@ class _LateViews:
 
     async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
         return await self._services().cache_positions(tables)
+
+    def read_side(self) -> ReadClock:
+        return self._services().reads()
 
 
 def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:

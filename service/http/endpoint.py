@@ -101,15 +101,11 @@ class GraphQLEndpoint:
             admission = self._pipeline.admit(address, request.headers.get("authorization"))
             gql = await read_request(request, self._config.max_body)
             query = self._resolve(gql)
-            label = self._pipeline.persisted.label(query_hash(query), gql.operation_name)
-            context = await self._context(request, admission, request_id)
-            try:
-                response = await self._run(request, gql, query, context)
-            except BaseException:
-                await context.aclose()
-                raise
-            # What the request opened (as-of connections) is released after the answer is sent.
-            response.background = BackgroundTask(context.aclose)
+            document = query_hash(query)
+            label = self._pipeline.persisted.label(document, gql.operation_name)
+            response = await self._cached(request, gql, document, admission, address)
+            if response is None:
+                response = await self._executed(request, gql, query, admission, request_id)
         except RequestError as error:
             metrics.ERRORS.labels(error.code).inc()
             response = _error_response(error, media_type)
@@ -126,6 +122,39 @@ class GraphQLEndpoint:
             and "text/html" in accept
             and "query" not in request.query_params
         )
+
+    async def _cached(
+        self,
+        request: Request,
+        gql: GraphQLRequest,
+        document: str,
+        admission: Admission,
+        address: str,
+    ) -> Response | None:
+        """A query answered before, from the response cache (the pipeline's step before the
+        document steps); None when it cannot be decided here."""
+        if _min_position_of(request, gql) is not None:
+            return None  # read-your-writes waits first, in `_run`
+        found = await self._pipeline.cached(admission, address, document, gql)
+        if found is None:
+            return None
+        status, body, headers = (
+            (200, found, {}) if isinstance(found, bytes) else _answer(found, gql.media_type)
+        )
+        return Response(body, status_code=status, media_type=gql.media_type, headers=headers)
+
+    async def _executed(
+        self, request: Request, gql: GraphQLRequest, query: str, admission: Admission, rid: str
+    ) -> Response:
+        context = await self._context(request, admission, rid)
+        try:
+            response = await self._run(request, gql, query, context)
+        except BaseException:
+            await context.aclose()
+            raise
+        # What the request opened (as-of connections) is released after the answer is sent.
+        response.background = BackgroundTask(context.aclose)
+        return response
 
     def _resolve(self, gql: GraphQLRequest) -> str:
         try:
@@ -168,7 +197,7 @@ class GraphQLEndpoint:
     async def _read_your_writes(
         self, request: Request, gql: GraphQLRequest, context: RequestContext
     ) -> None:
-        raw = request.headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
+        raw = _min_position_of(request, gql)
         if raw is None:
             return
         position = _position(raw)
@@ -177,6 +206,11 @@ class GraphQLEndpoint:
             await context.wait_for(position, self._config.min_position_timeout)
         except ProjectionTimeout as error:
             raise RequestError(503, str(error), "VIEWS_NOT_READY") from None
+
+
+def _min_position_of(request: Request, gql: GraphQLRequest) -> Any:
+    """The minimum position the request asks the views to reach, as sent (None: none)."""
+    return request.headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
 
 
 def _position(raw: Any) -> int:

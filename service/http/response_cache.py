@@ -102,6 +102,10 @@ class ResponseCache:
         found.body = body
         return found
 
+    def body(self, key: str) -> bytes | None:
+        """The encoded HTTP body `{"data": ...}` kept under the key, as it was sent."""
+        return self._entries.get(key)
+
     def put(self, key: str, data: dict[str, Any]) -> None:
         body = encode_json({"data": data})
         self._entries.put(key, body, len(body))

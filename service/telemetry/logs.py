@@ -49,6 +49,12 @@ class ConsoleHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+            if not self.console.is_terminal:
+                # No colours to render (a file, a pipe: the access log under load): one plain
+                # write, not rich's rendering, which cost more than a cached answer itself.
+                self.console.file.write(self._plain(record, when) + "\n")
+                self.console.file.flush()
+                return
             line = Text.assemble(
                 (when, "dim"),
                 " ",
@@ -66,6 +72,16 @@ class ConsoleHandler(logging.Handler):
             self.console.print(line, soft_wrap=True, highlight=False)
         except Exception:
             self.handleError(record)
+
+    @staticmethod
+    def _plain(record: logging.LogRecord, when: str) -> str:
+        line = f"{when} {record.levelname:<7} {record.name} {record.getMessage()}"
+        rid = getattr(record, "request_id", None) or request_id.get()
+        if rid:
+            line += f" request_id={rid}"
+        if record.exc_info:
+            line += "\n" + logging.Formatter().formatException(record.exc_info)
+        return line
 
 
 def _demote_to_debug(record: logging.LogRecord) -> bool:

@@ -7,12 +7,14 @@ the read-your-writes wait, and the request id header. Every other step is the pi
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from prometheus_client import Counter, Histogram
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -29,6 +31,7 @@ from service.http.protocol import (
     GRAPHQL_RESPONSE,
     GraphQLRequest,
     RequestError,
+    header_map,
     negotiate,
     read_request,
 )
@@ -95,23 +98,24 @@ class GraphQLEndpoint:
         logs.request_id.set(request_id)
         label = OTHER
         try:
-            media_type = negotiate(request.headers.get("accept"))
             self._pipeline.check_headers(request.headers.raw)
+            headers = header_map(request)
+            media_type = negotiate(headers.get("accept"))
             address = request.client.host if request.client else "unknown"
-            admission = self._pipeline.admit(address, request.headers.get("authorization"))
-            gql = await read_request(request, self._config.max_body)
+            admission = self._pipeline.admit(address, headers.get("authorization"))
+            gql = await read_request(request, headers, media_type, self._config.max_body)
             query = self._resolve(gql)
             document = query_hash(query)
             label = self._pipeline.persisted.label(document, gql.operation_name)
-            response = await self._cached(request, gql, document, admission, address)
+            response = await self._cached(headers, gql, document, admission, address)
             if response is None:
                 response = await self._executed(request, gql, query, admission, request_id)
         except RequestError as error:
             metrics.ERRORS.labels(error.code).inc()
             response = _error_response(error, media_type)
         response.headers["X-Request-Id"] = request_id
-        metrics.REQUESTS.labels(label, str(response.status_code)).inc()
-        metrics.LATENCY.labels(label).observe(time.perf_counter() - started)
+        _requests(label, response.status_code).inc()
+        _latency(label).observe(time.perf_counter() - started)
         return response
 
     def _wants_ide(self, request: Request) -> bool:
@@ -125,7 +129,7 @@ class GraphQLEndpoint:
 
     async def _cached(
         self,
-        request: Request,
+        headers: dict[str, str],
         gql: GraphQLRequest,
         document: str,
         admission: Admission,
@@ -133,7 +137,7 @@ class GraphQLEndpoint:
     ) -> Response | None:
         """A query answered before, from the response cache (the pipeline's step before the
         document steps); None when it cannot be decided here."""
-        if _min_position_of(request, gql) is not None:
+        if _min_position_of(headers, gql) is not None:
             return None  # read-your-writes waits first, in `_run`
         found = await self._pipeline.cached(admission, address, document, gql)
         if found is None:
@@ -197,7 +201,7 @@ class GraphQLEndpoint:
     async def _read_your_writes(
         self, request: Request, gql: GraphQLRequest, context: RequestContext
     ) -> None:
-        raw = _min_position_of(request, gql)
+        raw = _min_position_of(header_map(request), gql)
         if raw is None:
             return
         position = _position(raw)
@@ -208,9 +212,20 @@ class GraphQLEndpoint:
             raise RequestError(503, str(error), "VIEWS_NOT_READY") from None
 
 
-def _min_position_of(request: Request, gql: GraphQLRequest) -> Any:
+def _min_position_of(headers: dict[str, str], gql: GraphQLRequest) -> Any:
     """The minimum position the request asks the views to reach, as sent (None: none)."""
-    return request.headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
+    return headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
+
+
+@functools.cache
+def _requests(label: str, status: int) -> Counter:
+    """The request counter's series (a bounded set: allow-listed operations, `other`)."""
+    return metrics.REQUESTS.labels(label, str(status))
+
+
+@functools.cache
+def _latency(label: str) -> Histogram:
+    return metrics.LATENCY.labels(label)
 
 
 def _position(raw: Any) -> int:

@@ -45,11 +45,28 @@ class ConsoleHandler(logging.Handler):
     def __init__(self, console: Console | None = None) -> None:
         super().__init__()
         self.console = console or Console(stderr=True)
+        self._file: object = None
+        self._terminal = False
+        self._second = -1
+        self._when = ""
+
+    def _is_terminal(self) -> bool:
+        """Asked again only when the console's file changes (not once a line)."""
+        if self.console.file is not self._file:
+            self._file, self._terminal = self.console.file, self.console.is_terminal
+        return self._terminal
+
+    def _time(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:
+            self._second = second
+            self._when = datetime.fromtimestamp(second).strftime("%H:%M:%S")
+        return self._when
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-            if not self.console.is_terminal:
+            when = self._time(record.created)
+            if not self._is_terminal():
                 # No colours to render (a file, a pipe: the access log under load): one plain
                 # write, not rich's rendering, which cost more than a cached answer itself.
                 self.console.file.write(self._plain(record, when) + "\n")
@@ -99,6 +116,9 @@ def configure_logging(log_format: Literal["console", "json"] = "json", level: st
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
+    # Neither format shows the thread or the process: not looked up for every line (the
+    # access log writes one a request).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -57,6 +57,7 @@ from service.http.steps import PipelineExtension, coded, refusal, visibility
 from service.telemetry import metrics
 
 MAX_REQUEST_ID = 128
+_HIT = metrics.CACHE.labels("hit")
 
 
 def request_id_of(header: str | None) -> str:
@@ -208,7 +209,7 @@ class Pipeline:
             message = f"too many requests: retry in {wait:g} s"
             refused = refusal(message, "RATE_LIMITED", retryAfter=wait)
             return ExecutionResult(data=None, errors=[coded(refused, "")])
-        metrics.CACHE.labels("hit").inc()
+        _HIT.inc()
         if principal is not None and sent_hash(gql.extensions) == document_digest:
             self.persisted.register(document_digest, gql.query or "")
         return body

@@ -54,6 +54,10 @@ class BoundedLRU(Generic[K, V]):
             self.bytes -= dropped
 
 
+# What `json.dumps(..., sort_keys=True, separators=(",", ":"))` would build anew on every call.
+_KEY_SHAPE = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def encode_json(body: dict[str, Any]) -> bytes:
     """A response body as the endpoint sends it (compact, UTF-8)."""
     # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
@@ -86,10 +90,8 @@ class ResponseCache:
         visibility: tuple[str, ...],
         positions: tuple[int | str, ...],
     ) -> str:
-        shape = json.dumps(
-            [document_digest, variables or {}, operation, visibility, positions],
-            sort_keys=True,
-            separators=(",", ":"),
+        shape = _KEY_SHAPE.encode(
+            [document_digest, variables or {}, operation, visibility, positions]
         )
         return digest(shape)
 

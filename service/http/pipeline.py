@@ -111,7 +111,7 @@ class Admission:
 
     principal: Principal | None
     auth_error: str | None
-    token: str | None = None  # the verified bearer token
+    token: str | None = field(default=None, repr=False)  # the verified bearer token
 
     @property
     def expires_at(self) -> float | None:

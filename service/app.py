@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -149,6 +150,10 @@ def _lifespan(
             return
         async with running(settings) as started:
             app.state.services = started
+            # What start-up built (the schema, the pools, the modules) lives as long as the
+            # process: out of the collector's generations, each collection scans only what
+            # requests allocate.
+            gc.freeze()
             yield
 
     return lifespan

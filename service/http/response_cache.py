@@ -56,12 +56,13 @@ class BoundedLRU(Generic[K, V]):
 
 # What `json.dumps(..., sort_keys=True, separators=(",", ":"))` would build anew on every call.
 _KEY_SHAPE = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode_json(body: dict[str, Any]) -> bytes:
     """A response body as the endpoint sends it (compact, UTF-8)."""
     # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = _BODY.encode(body)
     return text.encode("utf-8", "backslashreplace")
 
 

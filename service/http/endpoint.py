@@ -94,14 +94,15 @@ class GraphQLEndpoint:
             return HTMLResponse(self._config.graphiql_html or "")
         started = time.perf_counter()
         media_type = GRAPHQL_RESPONSE
-        request_id = request_id_of(request.headers.get("x-request-id"))
+        request_id = request_id_of(_first(request.headers.raw, b"x-request-id"))
         logs.request_id.set(request_id)
         label = OTHER
         try:
             self._pipeline.check_headers(request.headers.raw)
             headers = header_map(request)
             media_type = negotiate(headers.get("accept"))
-            address = request.client.host if request.client else "unknown"
+            client = request.scope.get("client")
+            address = client[0] if client else "unknown"
             admission = self._pipeline.admit(address, headers.get("authorization"))
             gql = await read_request(request, headers, media_type, self._config.max_body)
             query = self._resolve(gql)
@@ -119,11 +120,10 @@ class GraphQLEndpoint:
         return response
 
     def _wants_ide(self, request: Request) -> bool:
-        accept = request.headers.get("accept", "")
         return (
             request.method == "GET"
             and self._config.graphiql_html is not None
-            and "text/html" in accept
+            and "text/html" in request.headers.get("accept", "")
             and "query" not in request.query_params
         )
 
@@ -210,6 +210,14 @@ class GraphQLEndpoint:
             await context.wait_for(position, self._config.min_position_timeout)
         except ProjectionTimeout as error:
             raise RequestError(503, str(error), "VIEWS_NOT_READY") from None
+
+
+def _first(raw: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first header of this (lower-case) name, as Starlette's `headers.get` finds it."""
+    for key, value in raw:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 def _min_position_of(headers: dict[str, str], gql: GraphQLRequest) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from schema.root import build_schema
 from service.auth.tokens import Principal
 from service.http.endpoint import EndpointConfig, GraphQLEndpoint
 from service.http.persisted import PersistedQueries
-from service.http.pipeline import Admission, Pipeline, PipelineConfig
+from service.http.pipeline import Admission, Pipeline, PipelineConfig, ReadClock
 from service.http.ratelimit import RateLimiter
 from service.http.response_cache import ResponseCache
 from service.http.steps import PipelineSchema
@@ -34,7 +35,7 @@ from service.telemetry.metrics import PROJECTION_LAG
 READY_LAG_BOUND = 1000
 STATIC = Path(__file__).parent / "http" / "static"
 GRAPHIQL_PAGE = STATIC / "graphiql.html"
-NOBODY = Admission(principal=None, auth_error=None, expires_at=None)
+NOBODY = Admission(principal=None, auth_error=None)
 
 
 def _context(
@@ -110,6 +111,9 @@ class _LateViews:
     async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
         return await self._services().cache_positions(tables)
 
+    def read_side(self) -> ReadClock:
+        return self._services().reads()
+
 
 def _pipeline(settings: Settings, services: Callable[[], Services]) -> Pipeline:
     def verify(token: str) -> Principal:
@@ -146,6 +150,10 @@ def _lifespan(
             return
         async with running(settings) as started:
             app.state.services = started
+            # What start-up built (the schema, the pools, the modules) lives as long as the
+            # process: out of the collector's generations, each collection scans only what
+            # requests allocate.
+            gc.freeze()
             yield
 
     return lifespan

@@ -103,8 +103,8 @@ class Services:
             return await replica_positions(self.pool, [p.name for p in projector.projections])
         if projector.listening:
             # No round trip: NOTIFY announces every commit; the views cannot be ahead of it.
-            head = max(projector.notified_head, self.store.last_position, projector.reached)
-            return head, projector.reached
+            reached = projector.reached
+            return max(projector.notified_head, self.store.last_position, reached), reached
         head = await self.store.head()
         if not self.settings.run_projector:
             await projector.load_positions()

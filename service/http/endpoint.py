@@ -7,12 +7,14 @@ the read-your-writes wait, and the request id header. Every other step is the pi
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from prometheus_client import Counter, Histogram
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -29,6 +31,7 @@ from service.http.protocol import (
     GRAPHQL_RESPONSE,
     GraphQLRequest,
     RequestError,
+    header_map,
     negotiate,
     read_request,
 )
@@ -91,41 +94,71 @@ class GraphQLEndpoint:
             return HTMLResponse(self._config.graphiql_html or "")
         started = time.perf_counter()
         media_type = GRAPHQL_RESPONSE
-        request_id = request_id_of(request.headers.get("x-request-id"))
+        request_id = request_id_of(_first(request.headers.raw, b"x-request-id"))
         logs.request_id.set(request_id)
         label = OTHER
         try:
-            media_type = negotiate(request.headers.get("accept"))
             self._pipeline.check_headers(request.headers.raw)
-            address = request.client.host if request.client else "unknown"
-            admission = self._pipeline.admit(address, request.headers.get("authorization"))
-            gql = await read_request(request, self._config.max_body)
+            headers = header_map(request)
+            media_type = negotiate(headers.get("accept"))
+            client = request.scope.get("client")
+            address = client[0] if client else "unknown"
+            admission = self._pipeline.admit(address, headers.get("authorization"))
+            gql = await read_request(request, headers, media_type, self._config.max_body)
             query = self._resolve(gql)
-            label = self._pipeline.persisted.label(query_hash(query), gql.operation_name)
-            context = await self._context(request, admission, request_id)
-            try:
-                response = await self._run(request, gql, query, context)
-            except BaseException:
-                await context.aclose()
-                raise
-            # What the request opened (as-of connections) is released after the answer is sent.
-            response.background = BackgroundTask(context.aclose)
+            document = query_hash(query)
+            label = self._pipeline.persisted.label(document, gql.operation_name)
+            response = await self._cached(headers, gql, document, admission, address)
+            if response is None:
+                response = await self._executed(request, gql, query, admission, request_id)
         except RequestError as error:
             metrics.ERRORS.labels(error.code).inc()
             response = _error_response(error, media_type)
         response.headers["X-Request-Id"] = request_id
-        metrics.REQUESTS.labels(label, str(response.status_code)).inc()
-        metrics.LATENCY.labels(label).observe(time.perf_counter() - started)
+        _requests(label, response.status_code).inc()
+        _latency(label).observe(time.perf_counter() - started)
         return response
 
     def _wants_ide(self, request: Request) -> bool:
-        accept = request.headers.get("accept", "")
         return (
             request.method == "GET"
             and self._config.graphiql_html is not None
-            and "text/html" in accept
+            and "text/html" in request.headers.get("accept", "")
             and "query" not in request.query_params
         )
+
+    async def _cached(
+        self,
+        headers: dict[str, str],
+        gql: GraphQLRequest,
+        document: str,
+        admission: Admission,
+        address: str,
+    ) -> Response | None:
+        """A query answered before, from the response cache (the pipeline's step before the
+        document steps); None when it cannot be decided here."""
+        if _min_position_of(headers, gql) is not None:
+            return None  # read-your-writes waits first, in `_run`
+        found = await self._pipeline.cached(admission, address, document, gql)
+        if found is None:
+            return None
+        status, body, headers = (
+            (200, found, {}) if isinstance(found, bytes) else _answer(found, gql.media_type)
+        )
+        return Response(body, status_code=status, media_type=gql.media_type, headers=headers)
+
+    async def _executed(
+        self, request: Request, gql: GraphQLRequest, query: str, admission: Admission, rid: str
+    ) -> Response:
+        context = await self._context(request, admission, rid)
+        try:
+            response = await self._run(request, gql, query, context)
+        except BaseException:
+            await context.aclose()
+            raise
+        # What the request opened (as-of connections) is released after the answer is sent.
+        response.background = BackgroundTask(context.aclose)
+        return response
 
     def _resolve(self, gql: GraphQLRequest) -> str:
         try:
@@ -168,7 +201,7 @@ class GraphQLEndpoint:
     async def _read_your_writes(
         self, request: Request, gql: GraphQLRequest, context: RequestContext
     ) -> None:
-        raw = request.headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
+        raw = _min_position_of(header_map(request), gql)
         if raw is None:
             return
         position = _position(raw)
@@ -177,6 +210,30 @@ class GraphQLEndpoint:
             await context.wait_for(position, self._config.min_position_timeout)
         except ProjectionTimeout as error:
             raise RequestError(503, str(error), "VIEWS_NOT_READY") from None
+
+
+def _first(raw: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first header of this (lower-case) name, as Starlette's `headers.get` finds it."""
+    for key, value in raw:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _min_position_of(headers: dict[str, str], gql: GraphQLRequest) -> Any:
+    """The minimum position the request asks the views to reach, as sent (None: none)."""
+    return headers.get(MIN_POSITION_HEADER) or gql.extensions.get("minPosition")
+
+
+@functools.cache
+def _requests(label: str, status: int) -> Counter:
+    """The request counter's series (a bounded set: allow-listed operations, `other`)."""
+    return metrics.REQUESTS.labels(label, str(status))
+
+
+@functools.cache
+def _latency(label: str) -> Histogram:
+    return metrics.LATENCY.labels(label)
 
 
 def _position(raw: Any) -> int:

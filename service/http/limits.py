@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from graphql import (
@@ -241,10 +242,11 @@ def input_problem(value: Any, max_depth: int) -> str | None:
             if (bad := _BAD_TEXT.search(item)) is not None:
                 return _text_problem(bad.group())
         elif isinstance(item, dict):
-            pending.extend((k, depth + 1) for k in item)
-            pending.extend((v, depth + 1) for v in item.values())
+            # (child, depth + 1) pairs, keys then values, built by zip rather than a generator.
+            pending.extend(zip(item, repeat(depth + 1)))
+            pending.extend(zip(item.values(), repeat(depth + 1)))
         elif isinstance(item, list):
-            pending.extend((v, depth + 1) for v in item)
+            pending.extend(zip(item, repeat(depth + 1)))
     return None
 
 

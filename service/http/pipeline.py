@@ -7,12 +7,17 @@ Every document passes the same steps, written once, in this order:
 2. rate limit per client address, before any token is verified (`Pipeline.admit`);
 3. authentication (the operator's verifier; a token too large is refused unverified);
 4. persisted queries (HTTP resolves an APQ hash to its document before it executes);
+   then a query answered before is answered from the response cache here (`Pipeline.cached`),
+   before Strawberry runs anything, when all that decides it is known: the document's read set
+   (it ran before), a caller the token admitted, no minimum position to wait for; the caller's
+   rate limit of step 6 is taken for it. Whatever it cannot decide goes on to the steps below;
 5. parse, cached by the document's digest, with the token limit (`on_parse`);
 6. rate limit per caller (`sub`, else the address), text checks, the allow-list, the limits
    measured with the variables' values, then graphql-core's validation with the introspection
    policy (`on_validate`); a document that validates is cached and, for an authenticated caller
    who sent its hash, registered for APQ;
-7. execute (queries answered from the response cache when they may be, `on_execute`);
+7. execute (queries answered from the response cache when they may be, `on_execute`: the
+   first time, or over WebSocket);
 8. every error coded in `extensions.code`, unexpected ones masked (`on_operation`,
    `on_stream_result`).
 
@@ -37,20 +42,24 @@ from graphql import (
 )
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
+from strawberry.utils.operation import get_first_operation
 
 from service.auth.tokens import AuthError, Principal
 from service.http.limits import (
     Limits,
     paged_fields,
 )
-from service.http.persisted import PersistedQueries
-from service.http.protocol import RequestError
+from service.http.persisted import NotAllowListed, PersistedQueries, sent_hash
+from service.http.protocol import GraphQLRequest, RequestError
 from service.http.ratelimit import RateLimiter
 from service.http.read_sets import ReadSet, read_set
 from service.http.response_cache import BoundedLRU, ResponseCache
-from service.http.steps import PipelineExtension
+from service.http.steps import PipelineExtension, coded, refusal, visibility
+from service.telemetry import metrics
 
 MAX_REQUEST_ID = 128
+_HIT = metrics.CACHE.labels("hit")
 
 
 def request_id_of(header: str | None) -> str:
@@ -69,14 +78,21 @@ class RequestContext(Protocol):
     connection: Any
 
 
-class ViewClock(Protocol):
-    """Where the views stand (the response cache keys answers by it)."""
+class ReadClock(Protocol):
+    """Where the views of one read side stand (the response cache keys answers by it)."""
+
+    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
+        """Where `tables` last changed (None: the log head and every view's position)."""
+
+
+class ViewClock(ReadClock, Protocol):
+    """Where the views stand, and the read side the next query reads."""
 
     async def positions(self) -> tuple[int, int]:
         """(log head, position every view has reached)."""
 
-    async def cache_positions(self, tables: frozenset[str] | None) -> tuple[int | str, ...]:
-        """Where `tables` last changed (None: the log head and every view's position)."""
+    def read_side(self) -> ReadClock:
+        """The views the next query reads (a replica in turn, else the primary's)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +113,16 @@ class Admission:
 
     principal: Principal | None
     auth_error: str | None
-    expires_at: float | None
+    token: str | None = field(default=None, repr=False)  # the verified bearer token
+
+    @property
+    def expires_at(self) -> float | None:
+        """When the token expires (read only when asked: a WebSocket closes then, HTTP never
+        asks)."""
+        if self.token is None:
+            return None
+        expires = expiry_of(self.token)
+        return float(expires) if expires is not None else None
 
 
 class Pipeline:
@@ -131,7 +156,8 @@ class Pipeline:
             config.document_cache_entries, config.document_cache_bytes
         )
         self.sdl: graphql.GraphQLSchema | None = None
-        self.read_sets: BoundedLRU[str, ReadSet] = BoundedLRU(
+        # By digest: the tables a document reads, and the operation run when none is named.
+        self.read_sets: BoundedLRU[str, tuple[ReadSet, str | None]] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes
         )
 
@@ -142,11 +168,53 @@ class Pipeline:
 
     def read_set_of(self, document_digest: str, document: DocumentNode) -> ReadSet:
         """The tables a document reads (cached by its digest); None: it may read anything."""
-        if document_digest in self.read_sets:
-            return self.read_sets.get(document_digest)
-        found = None if self.sdl is None else read_set(self.sdl, document)
-        self.read_sets.put(document_digest, found, 64)
-        return found
+        known = self.read_sets.get(document_digest)
+        if known is None:
+            tables = None if self.sdl is None else read_set(self.sdl, document)
+            first = get_first_operation(document)
+            # The name Strawberry keys an operation sent without `operationName` by.
+            known = (tables, first.name.value if first and first.name else None)
+            self.read_sets.put(document_digest, known, 64)
+        return known[0]
+
+    async def cached(
+        self, admission: Admission, client: str, document_digest: str, gql: GraphQLRequest
+    ) -> bytes | ExecutionResult | None:
+        """The body the response cache holds for a query answered before (or the caller's rate
+        limit refusing it), or None: go on to the document steps (which decide the rest, and
+        may still answer it from the cache).
+
+        An entry exists only for an error-free query that passed every check for this document,
+        these variables and this visibility (which the key holds): only the caller's rate limit
+        is left to take, and the allow-list to ask (it decides by the digest alone).
+        """
+        known = self.read_sets.get(document_digest)
+        if admission.auth_error is not None or known is None:
+            return None
+        tables, first = known
+        try:
+            self.persisted.check(document_digest)
+        except NotAllowListed:
+            return None
+        principal = admission.principal
+        key = self.responses.key(
+            document_digest,
+            gql.variables,
+            first if gql.operation_name is None else gql.operation_name,
+            visibility(principal),
+            await self.views.read_side().cache_positions(tables),
+        )
+        body = self.responses.body(key)
+        if body is None:
+            return None
+        if wait := self.callers.take(principal.sub if principal else f"address:{client}"):
+            message = f"too many requests: retry in {wait:g} s"
+            refused = refusal(message, "RATE_LIMITED", retryAfter=wait)
+            return ExecutionResult(data=None, errors=[coded(refused, "")])
+        _HIT.inc()
+        if principal is not None and sent_hash(gql.extensions) == document_digest:
+            self.persisted.register(document_digest, gql.query or "")
+        return body
 
     def extension(self) -> SchemaExtension:
         """A fresh extension for one operation (Strawberry calls this per operation)."""
@@ -168,11 +236,11 @@ class Pipeline:
         if wait:
             raise RateLimited(wait)
         if not authorization:
-            return Admission(None, None, None)
+            return Admission(None, None)
         scheme, _, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            return Admission(None, "the Authorization header must be 'Bearer <token>'", None)
+            return Admission(None, "the Authorization header must be 'Bearer <token>'")
         if len(token) > self.config.max_token_bytes:
             raise RequestError(
                 401,
@@ -182,9 +250,8 @@ class Pipeline:
         try:
             principal = self._verify(token)
         except AuthError as error:
-            return Admission(None, str(error), None)
-        expires = expiry_of(token)
-        return Admission(principal, None, float(expires) if expires is not None else None)
+            return Admission(None, str(error))
+        return Admission(principal, None, token)
 
 
 def expiry_of(token: str) -> Any:

@@ -94,9 +94,20 @@ def _loads(raw: str | bytes, what: str) -> Any:
         raise RequestError(400, what) from None
 
 
-async def read_request(request: Request, max_body: int) -> GraphQLRequest:
-    """The GraphQL parameters of a GET or POST request, or a RequestError."""
-    media_type = negotiate(request.headers.get("accept"))
+def header_map(request: Request) -> dict[str, str]:
+    """The request's headers by lower-case name, the first of a repeated one (as Starlette's
+    `headers.get` answers): one pass, then a dictionary's look-ups."""
+    found: dict[str, str] = {}
+    for name, value in request.headers.raw:
+        found.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return found
+
+
+async def read_request(
+    request: Request, headers: dict[str, str], media_type: str, max_body: int
+) -> GraphQLRequest:
+    """The GraphQL parameters of a GET or POST request (answered in `media_type`), or a
+    RequestError."""
     if request.method == "GET":
         q = request.query_params
         params = {
@@ -106,10 +117,10 @@ async def read_request(request: Request, max_body: int) -> GraphQLRequest:
             "extensions": _json_param(q.get("extensions"), "extensions"),
         }
         return _from_mapping(params, media_type)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
         raise RequestError(415, f"POST bodies must be {JSON}")
-    body = await _read_body(request, max_body)
+    body = await _read_body(request, headers.get("content-length"), max_body)
     params = _loads(body, "the body is not valid JSON")
     if isinstance(params, list):
         raise RequestError(400, "batched requests are not supported: send one operation a request")
@@ -118,8 +129,7 @@ async def read_request(request: Request, max_body: int) -> GraphQLRequest:
     return _from_mapping(params, media_type)
 
 
-async def _read_body(request: Request, max_body: int) -> bytes:
-    declared = request.headers.get("content-length")
+async def _read_body(request: Request, declared: str | None, max_body: int) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > max_body:
         raise RequestError(413, f"the body is larger than {max_body} bytes", "PAYLOAD_TOO_LARGE")
     chunks: list[bytes] = []

@@ -54,10 +54,15 @@ class BoundedLRU(Generic[K, V]):
             self.bytes -= dropped
 
 
+# What `json.dumps(..., sort_keys=True, separators=(",", ":"))` would build anew on every call.
+_KEY_SHAPE = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_json(body: dict[str, Any]) -> bytes:
     """A response body as the endpoint sends it (compact, UTF-8)."""
     # A lone surrogate cannot be UTF-8: it leaves as its JSON escape, never as a crash.
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = _BODY.encode(body)
     return text.encode("utf-8", "backslashreplace")
 
 
@@ -86,10 +91,8 @@ class ResponseCache:
         visibility: tuple[str, ...],
         positions: tuple[int | str, ...],
     ) -> str:
-        shape = json.dumps(
-            [document_digest, variables or {}, operation, visibility, positions],
-            sort_keys=True,
-            separators=(",", ":"),
+        shape = _KEY_SHAPE.encode(
+            [document_digest, variables or {}, operation, visibility, positions]
         )
         return digest(shape)
 
@@ -101,6 +104,10 @@ class ResponseCache:
         found = Encoded(json.loads(body)["data"])
         found.body = body
         return found
+
+    def body(self, key: str) -> bytes | None:
+        """The encoded HTTP body `{"data": ...}` kept under the key, as it was sent."""
+        return self._entries.get(key)
 
     def put(self, key: str, data: dict[str, Any]) -> None:
         body = encode_json({"data": data})

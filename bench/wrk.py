@@ -10,11 +10,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import PIPE
 from typing import Any
 
 SCRIPT = Path(__file__).parent / "lua" / "replay.lua"
@@ -80,6 +83,22 @@ def require_wrk() -> str:
     return found
 
 
+def _until_done(
+    command: list[str], env: dict[str, str], markers: list[Path]
+) -> tuple[int, str, str]:
+    """Run wrk to the end of its duration, or, once every thread has left its marker (a replay
+    sent each request once), interrupt it: wrk stops on SIGINT and still prints its summary,
+    and the script times the requests itself, so the idle rest of `-d` is not waited out."""
+    process = subprocess.Popen(command, env=env, stdout=PIPE, stderr=PIPE, text=True)
+    while markers and process.poll() is None:
+        if all(marker.exists() for marker in markers):
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.1)
+    out, err = process.communicate()
+    return process.returncode, out, err
+
+
 def run_wrk(
     base: str,
     calls: Sequence[Call],
@@ -112,12 +131,14 @@ def run_wrk(
         str(SCRIPT),
         base,
     ]
+    markers = [Path(f"{requests_file}.done.{thread}") for thread in range(THREADS)]
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        returncode, out, err = _until_done(command, env, markers if once else [])
     finally:
-        os.unlink(requests_file)
-    found = _SUMMARY.search(done.stdout)
-    if done.returncode != 0 or found is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}"[-2000:])
+        for leftover in [Path(requests_file), *markers]:
+            leftover.unlink(missing_ok=True)
+    found = _SUMMARY.search(out)
+    if returncode != 0 or found is None:
+        raise RuntimeError(f"wrk failed ({returncode}): {out}{err}"[-2000:])
     _, busy_us, answered, failures, p50, p99 = (int(g) for g in found.groups())
     return WrkRun(answered, busy_us / 1e6, failures, p50 / 1000, p99 / 1000)

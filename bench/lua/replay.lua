@@ -55,7 +55,12 @@ end
 function request()
   if index >= #requests then
     if once then
-      -- Every prepared request was sent: stop, and never send one twice.
+      -- Every prepared request was sent: stop, and never send one twice; the marker tells
+      -- bench/wrk.py this thread is done, so it need not wait out wrk's -d.
+      if not exhausted then
+        local marker = io.open(os.getenv("KINERJA_BENCH_REQUESTS") .. ".done." .. id, "w")
+        if marker then marker:close() end
+      end
       exhausted = true
       wrk.thread:stop()
       return idle

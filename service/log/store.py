@@ -96,30 +96,6 @@ class EventStore:
             )
         return events
 
-    async def idempotent_result(self, key: IdempotencyKey) -> AppendResult | None:
-        """The stored result of an earlier mutation with this key, if there was one."""
-        row = await self._pool.fetchrow(
-            "SELECT result, position FROM idempotency_keys WHERE scope = $1 AND key = $2",
-            key.scope,
-            key.key,
-        )
-        if row is None:
-            return None
-        return AppendResult(row["position"], row["result"], replayed=True)
-
-    async def read_stream(
-        self, stream_id: UUID, *, after_version: int = 0, up_to_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """The events of one stream in version order, after a version, up to a log position."""
-        rows = await self._pool.fetch(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $3"
-            " AND ($2::bigint IS NULL OR position <= $2) ORDER BY stream_version",
-            stream_id,
-            up_to_position,
-            after_version,
-        )
-        return await self.prefetch([record_from_row(r) for r in rows])
-
     async def read_all(
         self,
         after: int = 0,
